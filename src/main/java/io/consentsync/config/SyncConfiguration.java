@@ -1,0 +1,161 @@
+package io.consentsync.config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.consentsync.admin.AdminAuthenticator;
+import io.consentsync.admin.AdminEventsApi;
+import io.consentsync.dotdigital.ContactLookupStrategy;
+import io.consentsync.dotdigital.ContactPatchBuilder;
+import io.consentsync.dotdigital.DeadEventRecorder;
+import io.consentsync.dotdigital.DeliveryAttemptRecorder;
+import io.consentsync.dotdigital.DotdigitalCredentials;
+import io.consentsync.intake.ErrorResponder;
+import io.consentsync.intake.EventClassifier;
+import io.consentsync.intake.OAuthTokenEndpoint;
+import io.consentsync.intake.TokenSigner;
+import io.consentsync.intake.WebhookAuthenticator;
+import io.consentsync.intake.WebhookEnvelopeParser;
+import io.consentsync.mapping.ConsentMapper;
+import io.consentsync.mapping.DataFieldCatalog;
+import io.consentsync.mapping.DataFieldConverter;
+import io.consentsync.store.EventStore;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Reads {@code sync.*} properties and the integration JSON, migrates the event store and binds the beans the YAML
+ * routes call by name. Fails startup with a message naming the key when the configuration is wrong.
+ */
+public class SyncConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) {
+        PropertiesComponent props = context.getPropertiesComponent();
+        Clock clock = Clock.systemUTC();
+        Registry registry = context.getRegistry();
+
+        IntegrationConfig integration = IntegrationConfigLoader.load(
+                Path.of(prop(props, "sync.integration-file", "config/integration.json")),
+                prop(props, "sync.dotdigital.password", null));
+        RetrySchedule retry = new RetrySchedule(
+                intProp(props, "sync.retry.max-redeliveries", 6),
+                longProp(props, "sync.retry.initial-delay-ms", 5000),
+                Double.parseDouble(prop(props, "sync.retry.multiplier", "2")),
+                longProp(props, "sync.retry.max-delay-ms", 120000));
+        // values the YAML routes read as placeholders
+        props.addOverrideProperty("dotdigital.base-url", integration.baseUrl());
+        props.addOverrideProperty("sync.retry.delay-pattern", retry.delayPattern());
+
+        EventStore store = new EventStore(dataSource(props), instanceId(props),
+                longProp(props, "sync.delivery.lease-ms", 120000), clock);
+        int released = store.releaseOwnClaims();
+
+        String clientId = prop(props, "sync.webhook.client-id", null);
+        String clientSecret = prop(props, "sync.webhook.client-secret", null);
+        TokenSigner signer = null;
+        if (clientSecret != null && !clientSecret.isEmpty()) {
+            if (clientId == null || clientId.isEmpty()) {
+                throw new InvalidConfigurationException("sync.webhook.client-id is required when sync.webhook.client-secret is set");
+            }
+            signer = new TokenSigner(clientId, clientSecret, clock);
+        }
+        DataFieldCatalog catalog = new DataFieldCatalog(clock, Duration.ofSeconds(60));
+        AdminAuthenticator admin = new AdminAuthenticator(prop(props, "sync.admin.username", "admin"),
+                prop(props, "sync.admin.password", null));
+
+        registry.bind("integrationConfig", integration);
+        registry.bind("retrySchedule", retry);
+        registry.bind("eventStore", store);
+        registry.bind("errorResponder", new ErrorResponder());
+        registry.bind("webhookAuthenticator", new WebhookAuthenticator(signer));
+        registry.bind("webhookEnvelopeParser", new WebhookEnvelopeParser(intProp(props, "sync.webhook.max-body-bytes", 262144)));
+        registry.bind("eventClassifier", new EventClassifier(integration));
+        registry.bind("oauthTokenEndpoint", new OAuthTokenEndpoint(signer, clientSecret,
+                longProp(props, "sync.webhook.token-ttl-seconds", 3600)));
+        registry.bind("consentMapper", new ConsentMapper(integration));
+        registry.bind("dataFieldCatalog", catalog);
+        registry.bind("dataFieldConverter", new DataFieldConverter(catalog));
+        registry.bind("contactLookupStrategy", new ContactLookupStrategy());
+        registry.bind("contactPatchBuilder", new ContactPatchBuilder());
+        registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry));
+        registry.bind("deadEventRecorder", new DeadEventRecorder(store));
+        registry.bind("adminAuthenticator", admin);
+        registry.bind("adminEventsApi", new AdminEventsApi(store));
+
+        // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
+        context.getComponent("http", HttpComponent.class)
+                .setHttpClientConfigurer(new DotdigitalCredentials(integration.username(), integration.password()));
+
+        LOG.info("Integration: {}", integration);
+        LOG.info("Retry schedule: {} retries, delays {} ms, spread {}s{}", retry.maxRedeliveries(), retry.delays(),
+                retry.totalSpread().toSeconds(), retry.meetsDidomiPromise() ? ""
+                        : " (WARNING: below Didomi's promise of 5 retries over 5 minutes)");
+        LOG.info("Webhook authentication: {}; admin API: {}; claims released after restart: {}",
+                signer == null ? "OFF (set sync.webhook.client-id and sync.webhook.client-secret)" : "OAuth client credentials",
+                admin.isEnabled() ? "on" : "OFF (set sync.admin.password)", released);
+        if (!integration.readyForDelivery()) {
+            LOG.warn("Delivery to Dotdigital is PAUSED: events are accepted and stored, not sent. Missing: {}",
+                    integration.configured() ? "the API user's password (authentication.password or sync.dotdigital.password)"
+                            : "a real integration file: copy config/integration.example.json to config/integration.json "
+                            + "(or point sync.integration-file at yours) with your regional authentication.url, "
+                            + "API username and password");
+        }
+    }
+
+    private static HikariDataSource dataSource(PropertiesComponent props) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("consent-event-store");
+        hikari.setJdbcUrl(prop(props, "sync.store.jdbc-url", "jdbc:h2:file:./data/consent-sync"));
+        hikari.setUsername(prop(props, "sync.store.username", null));
+        hikari.setPassword(prop(props, "sync.store.password", null));
+        hikari.setMaximumPoolSize(intProp(props, "sync.store.pool-size", 10));
+        hikari.setConnectionTimeout(5000);
+        hikari.setInitializationFailTimeout(-1); // start even when the database is briefly down; readiness says so
+        HikariDataSource ds = new HikariDataSource(hikari);
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        return ds;
+    }
+
+    private static String instanceId(PropertiesComponent props) {
+        String id = prop(props, "sync.instance-id", null);
+        if (id != null && !id.isBlank()) {
+            return id;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static String prop(PropertiesComponent props, String key, String fallback) {
+        return props.resolveProperty(key).filter(v -> !v.isEmpty()).orElse(fallback);
+    }
+
+    private static int intProp(PropertiesComponent props, String key, int fallback) {
+        return (int) longProp(props, key, fallback);
+    }
+
+    private static long longProp(PropertiesComponent props, String key, long fallback) {
+        String v = prop(props, key, null);
+        try {
+            return v == null ? fallback : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException(key + " must be a whole number, found: " + v);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.consentsync.dotdigital;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+import java.io.IOException;
+
+/**
+ * Folds the reply of {@code GET /contacts/v3/{identifier}/{value}} into the delivery exchange without touching its
+ * body: variables {@code contactFound}, {@code contactStatus} and {@code lookupStatusCode}. The lookup endpoint
+ * accepts 404 as an answer; any other failure throws before this runs and is retried by the error handler.
+ */
+public class ContactLookupStrategy implements AggregationStrategy {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Exchange aggregate(Exchange original, Exchange lookup) {
+        int code = lookup.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        boolean found = code >= 200 && code < 300;
+        String status = null;
+        if (found) {
+            try {
+                JsonNode contact = JSON.readTree(lookup.getMessage().getBody(String.class));
+                status = contact.path("status").asText(null);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalStateException("Dotdigital returned an unreadable contact: " + e.getMessage(), e);
+            }
+        }
+        original.setVariable("contactFound", found);
+        original.setVariable("contactStatus", status);
+        original.setVariable("lookupStatusCode", code);
+        return original;
+    }
+}

@@ -1,0 +1,59 @@
+package io.consentsync.dotdigital;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+
+/**
+ * Why a delivery attempt failed, in words an operator can act on: the HTTP status and Dotdigital's own error text
+ * (v3 {@code errorCode - description}, v2 {@code message}), never the request URL (it holds the contact).
+ */
+public record DeliveryFailure(Integer statusCode, String reason) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static DeliveryFailure of(Throwable error) {
+        Throwable t = error;
+        while (t != null) {
+            if (t instanceof HttpOperationFailedException http) {
+                return new DeliveryFailure(http.getStatusCode(),
+                        "HTTP " + http.getStatusCode() + " from Dotdigital: " + errorText(http));
+            }
+            if (t instanceof ConnectException) {
+                return new DeliveryFailure(null, "cannot connect to Dotdigital: " + t.getMessage());
+            }
+            if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
+                return new DeliveryFailure(null, "Dotdigital did not answer in time: " + t.getMessage());
+            }
+            if (t instanceof io.consentsync.mapping.MappingException) {
+                return new DeliveryFailure(null, "mapping: " + t.getMessage());
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return new DeliveryFailure(null, error == null ? "unknown error"
+                : error.getClass().getSimpleName() + ": " + error.getMessage());
+    }
+
+    private static String errorText(HttpOperationFailedException http) {
+        String body = http.getResponseBody();
+        if (body == null || body.isBlank()) {
+            return http.getStatusText() == null ? "(no body)" : http.getStatusText();
+        }
+        try {
+            JsonNode error = JSON.readTree(body);
+            if (error.hasNonNull("errorCode")) {
+                return error.get("errorCode").asText() + " - " + error.path("description").asText("");
+            }
+            if (error.hasNonNull("message")) {
+                return error.get("message").asText();
+            }
+        } catch (java.io.IOException e) {
+            // not JSON: fall through to the raw text
+        }
+        return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+    }
+}

@@ -1,0 +1,44 @@
+package io.consentsync.intake;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consentsync.store.EventStoreUnavailableException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/** Turns the exception that stopped an HTTP request into the status and JSON body the caller gets. */
+public class ErrorResponder implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int status;
+        Map<String, Object> body;
+        if (cause instanceof RejectedRequestException rejected) {
+            status = rejected.status();
+            body = rejected.body();
+            if (rejected.challenge() != null) {
+                exchange.getMessage().setHeader("WWW-Authenticate", rejected.challenge());
+            }
+        } else if (cause instanceof EventStoreUnavailableException) {
+            LOG.error("Event store unavailable, answering 503: {}", cause.getMessage());
+            status = 503;
+            body = Map.of("error", "store_unavailable", "message", "the event could not be stored; retry later");
+            exchange.getMessage().setHeader("Retry-After", "30");
+        } else {
+            LOG.error("Unexpected error handling {}", exchange.getFromRouteId(), cause);
+            status = 500;
+            body = Map.of("error", "internal_error", "message", "unexpected error; see the connector log");
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(JSON.writeValueAsString(body));
+    }
+}

@@ -1,0 +1,48 @@
+package io.consentsync.intake;
+
+import io.consentsync.config.IntegrationConfig;
+import io.consentsync.didomi.DidomiEvent;
+import io.consentsync.store.EventStatus;
+import io.consentsync.store.NewEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Decides at intake whether an event is for delivery ({@code pending}) or only recorded ({@code ignored}, with why).
+ */
+public class EventClassifier implements Processor {
+
+    private final IntegrationConfig config;
+
+    public EventClassifier(IntegrationConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        DidomiEvent event = exchange.getMessage().getBody(DidomiEvent.class);
+        String reason = ignoreReason(event);
+        exchange.getMessage().setBody(new NewEvent(event.dedupKey(), event.type(), event.organizationUserId(),
+                event.regulation(), event.envelope().toString(),
+                reason == null ? EventStatus.PENDING : EventStatus.IGNORED, reason));
+    }
+
+    String ignoreReason(DidomiEvent event) {
+        if (!event.isKnownType()) {
+            return "unsupported event type " + event.type();
+        }
+        if (event.isDeletion()) {
+            return event.type() + " is recorded but not applied (no deletion policy)";
+        }
+        if (!config.regulations().contains(event.regulation())) {
+            return "regulation " + event.regulation() + " is not in properties.regulations " + config.regulations();
+        }
+        if ("pending_approval".equals(event.consentStatus())) {
+            return "consent event is pending_approval";
+        }
+        if (event.organizationUserId() == null || event.organizationUserId().isBlank()) {
+            return "no organization_user_id: the Didomi user is not linked to a contact";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,47 @@
+package io.consentsync.intake;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An HTTP request the connector refuses, with the status to answer and a JSON body naming the problem:
+ * {@code {"error": <code>, "field": <json path or header>, "message": <text>}}.
+ */
+public class RejectedRequestException extends RuntimeException {
+
+    private final int status;
+    private final String error;
+    private final String field;
+    private final String challenge;
+
+    public RejectedRequestException(int status, String error, String field, String message) {
+        this(status, error, field, message, null);
+    }
+
+    /** @param challenge the WWW-Authenticate value for 401 answers */
+    public RejectedRequestException(int status, String error, String field, String message, String challenge) {
+        super(message);
+        this.status = status;
+        this.error = error;
+        this.field = field;
+        this.challenge = challenge;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String challenge() {
+        return challenge;
+    }
+
+    public Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        if (field != null) {
+            body.put("field", field);
+        }
+        body.put("message", getMessage());
+        return body;
+    }
+}

@@ -1,0 +1,64 @@
+package io.consentsync.mapping;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consentsync.config.IntegrationConfig;
+import io.consentsync.didomi.ConsentValues;
+import io.consentsync.didomi.DidomiEvent;
+import io.consentsync.store.StoredEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Maps a stored event to the Dotdigital data fields it sets: body becomes {@code Map<field, raw value>} in mapping
+ * order (only keys the event carries, no null choices). Sets the variables the lookup and the write need.
+ */
+public class ConsentMapper implements Processor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IntegrationConfig config;
+
+    public ConsentMapper(IntegrationConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        StoredEvent stored = exchange.getMessage().getMandatoryBody(StoredEvent.class);
+        ConsentValues values = new ConsentValues(new DidomiEvent(JSON.readTree(stored.payload())));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (IntegrationConfig.Mapping m : config.mappings()) {
+            values.resolve(m.didomiKey()).ifPresent(v -> {
+                fields.put(m.dataField(), v);
+                sources.put(m.dataField(), m.didomiKey());
+            });
+        }
+        exchange.setVariable("identifierType", config.identifier());
+        exchange.setVariable("identifierValue", stored.organizationUserId());
+        exchange.setVariable("identifierPath", encodePathSegment(stored.organizationUserId()));
+        exchange.setVariable("upsertMode", config.upsertMode());
+        exchange.setVariable("mappingSources", sources);
+        exchange.getMessage().setBody(fields);
+    }
+
+    /** RFC 3986 path segment: unreserved characters and '@' stay, everything else (incl. '+', ''', '/') is %XX. */
+    public static String encodePathSegment(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '@') {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+}

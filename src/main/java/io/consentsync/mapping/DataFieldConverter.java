@@ -1,0 +1,103 @@
+package io.consentsync.mapping;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts each mapped value to its data field's type: Boolean as a JSON boolean, String as text ("true"/"false"
+ * for booleans), Numeric as a number (1/0 for booleans), Date as ISO-8601. A field the account does not have, or a
+ * value its type cannot hold, fails the whole event with a reason naming field and key: nothing is half-written.
+ */
+public class DataFieldConverter implements Processor {
+
+    private final DataFieldCatalog catalog;
+
+    public DataFieldConverter(DataFieldCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws Exception {
+        Map<String, Object> raw = exchange.getMessage().getMandatoryBody(Map.class);
+        Map<String, String> sources = exchange.getVariable("mappingSources", Map.class);
+        Map<String, Object> converted = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        raw.forEach((field, value) -> {
+            String from = sources == null ? field : sources.get(field);
+            DataFieldCatalog.DataField target = catalog.find(field).orElse(null);
+            if (target == null) {
+                problems.add("data field " + field + " (mapped from " + from + ") does not exist in Dotdigital");
+                return;
+            }
+            Object v = convert(value, target.type());
+            if (v == null) {
+                problems.add("data field " + target.name() + " has type " + target.type() + " and cannot hold "
+                        + describe(value) + " from " + from);
+            } else {
+                converted.put(target.name(), v);
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new MappingException(String.join("; ", problems));
+        }
+        exchange.getMessage().setBody(converted);
+    }
+
+    /** The value in the field's type, or null when the type cannot hold it. */
+    static Object convert(Object value, String type) {
+        switch (type.toLowerCase()) {
+            case "boolean":
+                if (value instanceof Boolean) {
+                    return value;
+                }
+                if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+                    return Boolean.parseBoolean(s);
+                }
+                return null;
+            case "numeric":
+                if (value instanceof Boolean b) {
+                    return b ? 1 : 0;
+                }
+                if (value instanceof Number) {
+                    return value;
+                }
+                try {
+                    return new BigDecimal(value.toString().trim());
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            case "date":
+                return value instanceof String s ? isoDate(s) : null;
+            case "string":
+                return value.toString();
+            default:
+                return null;
+        }
+    }
+
+    private static String isoDate(String s) {
+        try {
+            return OffsetDateTime.parse(s).toInstant().toString();
+        } catch (DateTimeException e) {
+            try {
+                return LocalDate.parse(s).toString();
+            } catch (DateTimeException e2) {
+                return null;
+            }
+        }
+    }
+
+    private static String describe(Object value) {
+        return value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+    }
+}

@@ -1,0 +1,242 @@
+package io.consentsync.store;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The durable inbox and outcome log. Intake answers 2xx only after {@link #accept} committed; delivery claims
+ * due events with a lease (claimed_by / claimed_until), so a crashed holder's events are taken over when the
+ * lease runs out and a restarted instance releases its own claims at once.
+ */
+public class EventStore {
+
+    private static final String COLUMNS = "id, event_type, organization_user_id, regulation, status, reason, attempts, "
+            + "last_response_code, received_at, updated_at, payload";
+
+    private final DataSource dataSource;
+    private final String instanceId;
+    private final long leaseMs;
+    private final Clock clock;
+
+    public EventStore(DataSource dataSource, String instanceId, long leaseMs, Clock clock) {
+        this.dataSource = dataSource;
+        this.instanceId = instanceId;
+        this.leaseMs = leaseMs;
+        this.clock = clock;
+    }
+
+    /** Stores a new event, or returns the earlier record when the same event was stored before. */
+    public StoreResult accept(NewEvent event) {
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into consent_event (id, dedup_key, event_type, "
+                     + "organization_user_id, regulation, payload, status, reason, attempts, received_at, updated_at) "
+                     + "values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, event.dedupKey());
+            ps.setString(3, event.type());
+            ps.setString(4, event.organizationUserId());
+            ps.setString(5, event.regulation());
+            ps.setString(6, event.payload());
+            ps.setString(7, event.status().id());
+            ps.setString(8, event.reason());
+            ps.setObject(9, at(now));
+            ps.setObject(10, at(now));
+            ps.executeUpdate();
+            return new StoreResult(id, false, event.status());
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return findByDedupKey(event.dedupKey())
+                        .map(earlier -> new StoreResult(earlier.id(), true, earlier.status()))
+                        .orElseThrow(() -> unavailable("duplicate event vanished", e));
+            }
+            throw unavailable("cannot store event", e);
+        }
+    }
+
+    /** Claims up to {@code limit} waiting events whose time has come and that nobody holds; returns their ids. */
+    public List<String> claimDue(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<String> candidates = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select id from consent_event where status in ('pending', 'retrying') "
+                     + "and (next_attempt_at is null or next_attempt_at <= ?) and (claimed_until is null or claimed_until < ?) "
+                     + "order by received_at, id fetch first " + limit + " rows only")) {
+            ps.setObject(1, at(now));
+            ps.setObject(2, at(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(rs.getString(1));
+                }
+            }
+            List<String> claimed = new ArrayList<>();
+            try (PreparedStatement claim = c.prepareStatement("update consent_event set claimed_by = ?, claimed_until = ? "
+                    + "where id = ? and status in ('pending', 'retrying') and (claimed_until is null or claimed_until < ?)")) {
+                for (String id : candidates) {
+                    claim.setString(1, instanceId);
+                    claim.setObject(2, at(now.plusMillis(leaseMs)));
+                    claim.setString(3, id);
+                    claim.setObject(4, at(now));
+                    if (claim.executeUpdate() == 1) {
+                        claimed.add(id);
+                    }
+                }
+            }
+            return claimed;
+        } catch (SQLException e) {
+            throw unavailable("cannot claim events", e);
+        }
+    }
+
+    /** Frees the claims this instance held before a restart, so its unfinished events resume at once. */
+    public int releaseOwnClaims() {
+        return update("update consent_event set claimed_by = null, claimed_until = null where claimed_by = ?", instanceId);
+    }
+
+    /** Loads a claimed event for delivery and counts the attempt. */
+    public StoredEvent startAttempt(String id) {
+        update("update consent_event set attempts = attempts + 1, updated_at = ? where id = ?", at(clock.instant()), id);
+        return find(id).orElseThrow(() -> new IllegalStateException("claimed event " + id + " is not in the store"));
+    }
+
+    /** A retry is scheduled: count it, keep the reason, and hold the claim past the wait. */
+    public void recordRetry(String id, String reason, long delayMs) {
+        Instant now = clock.instant();
+        update("update consent_event set status = 'retrying', reason = ?, attempts = attempts + 1, updated_at = ?, "
+                        + "next_attempt_at = ?, claimed_until = ? where id = ?",
+                truncate(reason), at(now), at(now.plusMillis(delayMs)), at(now.plusMillis(delayMs + leaseMs)), id);
+    }
+
+    public void markDelivered(String id, int responseCode, String reason) {
+        finish(id, EventStatus.DELIVERED, reason, responseCode);
+    }
+
+    public void markSkipped(String id, String reason, Integer responseCode) {
+        finish(id, EventStatus.SKIPPED, reason, responseCode);
+    }
+
+    public void markDead(String id, String reason, Integer responseCode) {
+        finish(id, EventStatus.DEAD, reason, responseCode);
+    }
+
+    /** Puts a dead or skipped event back to delivery. Returns the status it had, empty when unknown. */
+    public Optional<EventStatus> replay(String id) {
+        Optional<StoredEvent> event = find(id);
+        event.filter(e -> e.status().isReplayable()).ifPresent(e -> update(
+                "update consent_event set status = 'pending', reason = ?, next_attempt_at = null, claimed_by = null, "
+                        + "claimed_until = null, updated_at = ? where id = ? and status = ?",
+                "replayed after " + e.status().id() + (e.reason() == null ? "" : ": " + e.reason()),
+                at(clock.instant()), id, e.status().id()));
+        return event.map(StoredEvent::status);
+    }
+
+    public Optional<StoredEvent> find(String id) {
+        return queryOne("select " + COLUMNS + " from consent_event where id = ?", id);
+    }
+
+    public List<StoredEvent> list(EventStatus status, int limit) {
+        String where = status == null ? "" : " where status = ?";
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from consent_event" + where
+                     + " order by received_at desc, id fetch first " + limit + " rows only")) {
+            if (status != null) {
+                ps.setString(1, status.id());
+            }
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw unavailable("cannot list events", e);
+        }
+    }
+
+    /** Cheap round trip used by readiness checks. */
+    public boolean isReachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Optional<StoredEvent> findByDedupKey(String key) {
+        return queryOne("select " + COLUMNS + " from consent_event where dedup_key = ?", key);
+    }
+
+    private void finish(String id, EventStatus status, String reason, Integer responseCode) {
+        update("update consent_event set status = ?, reason = ?, last_response_code = ?, updated_at = ?, "
+                        + "next_attempt_at = null, claimed_by = null, claimed_until = null where id = ?",
+                status.id(), truncate(reason), responseCode, at(clock.instant()), id);
+    }
+
+    private Optional<StoredEvent> queryOne(String sql, String arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            return readAll(ps).stream().findFirst();
+        } catch (SQLException e) {
+            throw unavailable("cannot read event", e);
+        }
+    }
+
+    private static List<StoredEvent> readAll(PreparedStatement ps) throws SQLException {
+        List<StoredEvent> events = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                int code = rs.getInt("last_response_code");
+                events.add(new StoredEvent(rs.getString("id"), rs.getString("event_type"),
+                        rs.getString("organization_user_id"), rs.getString("regulation"),
+                        EventStatus.fromId(rs.getString("status")), rs.getString("reason"), rs.getInt("attempts"),
+                        rs.wasNull() ? null : code,
+                        rs.getObject("received_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                        rs.getString("payload")));
+            }
+        }
+        return events;
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] == null) {
+                    ps.setNull(i + 1, Types.VARCHAR);
+                } else {
+                    ps.setObject(i + 1, args[i]);
+                }
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable("cannot update event store", e);
+        }
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String reason) {
+        return reason == null || reason.length() <= 2000 ? reason : reason.substring(0, 1997) + "...";
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
+    private static EventStoreUnavailableException unavailable(String what, SQLException e) {
+        return new EventStoreUnavailableException(what + ": " + e.getMessage(), e);
+    }
+}
