@@ -1,0 +1,242 @@
+package io.consentsync.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import io.consentsync.App;
+import org.apache.camel.test.AvailablePortFinder;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Boots the real connector (App's Camel Main, application.properties, every YAML file in routes/) on loopback ports,
+ * with Dotdigital played by WireMock and a fresh in-memory event store per test. After each test every request the
+ * stub received is checked against Dotdigital's OpenAPI contracts.
+ */
+public abstract class ConnectorTestSupport extends CamelMainTestSupport {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final String ADMIN_PASSWORD = "admin-pw-7f3a";
+    protected static final String DOTDIGITAL_PASSWORD = "dd-secret-91c2";
+    protected static WireMockServer dotdigital;
+
+    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    protected int port;
+
+    @BeforeAll
+    static void startDotdigitalStub() {
+        dotdigital = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        dotdigital.start();
+    }
+
+    @AfterAll
+    static void stopDotdigitalStub() {
+        dotdigital.stop();
+    }
+
+    @AfterEach
+    void requestsMatchDotdigitalContracts() throws Exception {
+        assertThat(DotdigitalContract.violations(dotdigital.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.anyUrl()))))
+                .as("requests sent to Dotdigital that break its published contract").isEmpty();
+        dotdigital.resetAll();
+    }
+
+    @Override
+    protected Class<?> getMainClass() {
+        return App.class;
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return App.PROPERTY_LOCATIONS;
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration config) {
+        super.configureContext(config);
+        dotdigital.resetAll();
+        stubDataFields();
+        port = AvailablePortFinder.getNextAvailable();
+        Properties props = new Properties();
+        props.put("camel.server.port", String.valueOf(port));
+        props.put("camel.management.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        props.put("sync.store.jdbc-url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        props.put("sync.integration-file", writeIntegration(integration()).toString());
+        props.put("sync.dotdigital.password", DOTDIGITAL_PASSWORD);
+        props.put("sync.admin.password", ADMIN_PASSWORD);
+        props.put("sync.delivery.poll-interval-ms", "50");
+        props.put("sync.retry.max-redeliveries", "3");
+        props.put("sync.retry.initial-delay-ms", "20");
+        props.put("sync.retry.max-delay-ms", "100");
+        props.put("sync.instance-id", "test-" + getClass().getSimpleName());
+        props.putAll(extraProperties());
+        config.withUseOverridePropertiesWithPropertiesComponent(props);
+    }
+
+    /** Integration JSON for this test class; override to change mappings or upsert mode. */
+    protected String integration() {
+        return """
+                {"type_id": "dotdigital",
+                 "authentication": {"url": "%s", "username": "apiuser-test@apiconnector.com"},
+                 "properties": {},
+                 "mappings": [
+                   {"id": "NEWSLETTER", "value": "consents_purposes_newsletter_enabled"},
+                   {"id": "TOPICS", "value": "consents_purposes_marketing_values_topics_value"}
+                 ],
+                 "upsert_mode": false}
+                """.formatted(dotdigital.baseUrl());
+    }
+
+    protected Map<String, String> extraProperties() {
+        return Map.of();
+    }
+
+    private static Path writeIntegration(String json) {
+        try {
+            Path file = Files.createTempFile("integration", ".json");
+            Files.writeString(file, json);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- Dotdigital stubs ----
+
+    protected void stubDataFields() {
+        dotdigital.stubFor(get(urlPathEqualTo("/v2/data-fields")).willReturn(okJson("""
+                [{"name": "NEWSLETTER", "type": "Boolean", "visibility": "Private", "defaultValue": null},
+                 {"name": "TOPICS", "type": "String", "visibility": "Private", "defaultValue": null},
+                 {"name": "NEWS_TEXT", "type": "String", "visibility": "Private", "defaultValue": null},
+                 {"name": "NEWS_NUM", "type": "Numeric", "visibility": "Private", "defaultValue": null},
+                 {"name": "CONSENT_AT", "type": "Date", "visibility": "Private", "defaultValue": null},
+                 {"name": "SMS", "type": "Boolean", "visibility": "Private", "defaultValue": null}]
+                """)));
+    }
+
+    protected static MappingBuilder contactLookup() {
+        return get(urlPathMatching("/contacts/v3/email/.*"));
+    }
+
+    protected static MappingBuilder contactPatch() {
+        return patch(urlPathMatching("/contacts/v3/email/.*"));
+    }
+
+    protected void stubContactFound(String status) {
+        dotdigital.stubFor(contactLookup().willReturn(okJson("""
+                {"contactId": 42, "status": "%s", "created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z",
+                 "identifiers": {"email": "someone@example.com"}, "dataFields": {}}
+                """.formatted(status))));
+    }
+
+    protected void stubContactNotFound() {
+        dotdigital.stubFor(contactLookup().willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"errorCode\":\"contacts:contactNotFound\",\"description\":\"The following contacts could not be found\"}")));
+    }
+
+    protected void stubPatchAnswers(int status) {
+        dotdigital.stubFor(contactPatch().willReturn(okJson("{\"contactId\": 42, \"status\": \"subscribed\"}").withStatus(status)));
+    }
+
+    // ---- HTTP helpers ----
+
+    protected HttpResponse<String> postWebhook(String body) throws Exception {
+        return post("/webhooks/didomi", body, "application/json", Map.of());
+    }
+
+    protected HttpResponse<String> post(String path, String body, String contentType, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> admin(String method, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", basic("admin", ADMIN_PASSWORD))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    protected static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    /** Posts a webhook, expects 202 and returns the record id. */
+    protected String accepted(String body) throws Exception {
+        HttpResponse<String> r = postWebhook(body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(json(r).path("status").asText()).isEqualTo("accepted");
+        return json(r).path("id").asText();
+    }
+
+    /** Waits until the event reaches the status and returns its admin view. */
+    protected JsonNode awaitStatus(String id, String status) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            HttpResponse<String> r = admin("GET", "/admin/events/" + id);
+            assertThat(r.statusCode()).isEqualTo(200);
+            last[0] = json(r);
+            assertThat(last[0].path("status").asText()).as(r.body()).isEqualTo(status);
+        });
+        return last[0];
+    }
+
+    // ---- Didomi events ----
+
+    /** An event.created for a contact with the given purposes JSON array. */
+    protected static String consentEvent(String eventId, String email, String purposes) {
+        return """
+                {"type": "event.created", "regulation": "gdpr",
+                 "parameters": {"entity": {
+                   "id": "%s", "organization_id": "org", "created_at": "2024-05-02T09:15:00.000Z", "status": "confirmed",
+                   "user": {"id": "didomi-user-1", "organization_user_id": "%s", "metadata": {"source": "pc"}},
+                   "consents": {"purposes": %s, "vendors": {"enabled": [], "disabled": []}, "channels": []}}}}
+                """.formatted(eventId, email, purposes);
+    }
+
+    protected static String newsletterEvent(String eventId, String email, boolean enabled) {
+        return consentEvent(eventId, email, "[{\"id\": \"newsletter\", \"enabled\": " + enabled + "}]");
+    }
+}
