@@ -141,7 +141,8 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
                  {"name": "NEWS_TEXT", "type": "String", "visibility": "Private", "defaultValue": null},
                  {"name": "NEWS_NUM", "type": "Numeric", "visibility": "Private", "defaultValue": null},
                  {"name": "CONSENT_AT", "type": "Date", "visibility": "Private", "defaultValue": null},
-                 {"name": "SMS", "type": "Boolean", "visibility": "Private", "defaultValue": null}]
+                 {"name": "SMS", "type": "Boolean", "visibility": "Private", "defaultValue": null},
+                 {"name": "LI_DATE", "type": "Date", "visibility": "Private", "defaultValue": null}]
                 """)));
     }
 

@@ -1,0 +1,79 @@
+package io.consentsync.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.consentsync.support.ConnectorTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each value is written in the type of its Dotdigital data field, or the event fails with the reason. */
+class DataFieldTypesTest extends ConnectorTestSupport {
+
+    @Override
+    protected String integration() {
+        return """
+                {"type_id": "dotdigital",
+                 "authentication": {"url": "%s", "username": "apiuser-test@apiconnector.com"},
+                 "properties": {},
+                 "mappings": [
+                   {"id": "NEWSLETTER", "value": "consents_purposes_newsletter_enabled"},
+                   {"id": "NEWS_TEXT", "value": "consents_purposes_newsletter_enabled"},
+                   {"id": "NEWS_NUM", "value": "consents_purposes_newsletter_enabled"},
+                   {"id": "CONSENT_AT", "value": "created_at"},
+                   {"id": "TOPICS", "value": "consents_purposes_marketing_values_topics_value"},
+                   {"id": "SMS", "value": "consents_purposes_marketing_values_topics_sport_enabled"},
+                   {"id": "MISSING_FIELD", "value": "metadata_unknown"},
+                   {"id": "LI_DATE", "value": "consents_purposes_marketing_enabled_li"}
+                 ],
+                 "upsert_mode": true}
+                """.formatted(dotdigital.baseUrl());
+    }
+
+    @Test
+    void convertsEachValueToItsFieldType() throws Exception {
+        stubPatchAnswers(200);
+
+        String id = accepted(consentEvent("evt-types", "types@example.com", """
+                [{"id": "newsletter", "enabled": false},
+                 {"id": "marketing", "enabled": null, "values": {"topics": {"value": "sport,travel"}}}]"""));
+
+        awaitStatus(id, "delivered");
+        dotdigital.verify(1, getRequestedFor(urlEqualTo("/v2/data-fields")));
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching("/contacts/v3/email/types@example.com"))
+                .withRequestBody(equalToJson("""
+                        {"identifiers": {"email": "types@example.com"},
+                         "dataFields": {"NEWSLETTER": false, "NEWS_TEXT": "false", "NEWS_NUM": 0,
+                                        "CONSENT_AT": "2024-05-02T09:15:00Z", "TOPICS": "sport,travel", "SMS": true}}""")));
+    }
+
+    @Test
+    void aFieldMissingInDotdigitalKillsTheEventWithoutWriting() throws Exception {
+        stubPatchAnswers(200);
+
+        String id = accepted(consentEvent("evt-missing", "missing@example.com", "[]")
+                .replace("\"metadata\": {\"source\": \"pc\"}", "\"metadata\": {\"unknown\": \"x\"}"));
+
+        JsonNode event = awaitStatus(id, "dead");
+        assertThat(event.path("reason").asText())
+                .contains("MISSING_FIELD").contains("metadata_unknown").contains("does not exist in Dotdigital");
+        dotdigital.verify(0, patchRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void aValueTheFieldTypeCannotHoldKillsTheEventWithoutWriting() throws Exception {
+        stubPatchAnswers(200);
+
+        String id = accepted(consentEvent("evt-mismatch", "mismatch@example.com", """
+                [{"id": "marketing", "enabled_li": true}]"""));
+
+        JsonNode event = awaitStatus(id, "dead");
+        assertThat(event.path("reason").asText())
+                .contains("data field LI_DATE has type Date and cannot hold true from consents_purposes_marketing_enabled_li");
+        dotdigital.verify(0, patchRequestedFor(urlPathMatching(".*")));
+    }
+}

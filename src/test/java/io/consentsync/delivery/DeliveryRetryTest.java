@@ -1,0 +1,81 @@
+package io.consentsync.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.consentsync.support.ConnectorTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The redelivery error handler: transient failures retried (3 retries here), permanent ones dead at once. */
+class DeliveryRetryTest extends ConnectorTestSupport {
+
+    @Override
+    protected String integration() {
+        return super.integration().replace("\"upsert_mode\": false", "\"upsert_mode\": true");
+    }
+
+    @Test
+    void retriesThreeServiceUnavailableAnswersThenDelivers() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            dotdigital.stubFor(contactPatch().inScenario("flaky").whenScenarioStateIs(i == 0 ? Scenario.STARTED : "failed-" + i)
+                    .willReturn(aResponse().withStatus(503).withBody("busy")).willSetStateTo("failed-" + (i + 1)));
+        }
+        dotdigital.stubFor(contactPatch().inScenario("flaky").whenScenarioStateIs("failed-3")
+                .willReturn(okJson("{\"contactId\": 1}")));
+
+        String id = accepted(newsletterEvent("evt-flaky", "flaky@example.com", false));
+
+        JsonNode event = awaitStatus(id, "delivered");
+        assertThat(event.path("attempts").asInt()).isEqualTo(4);
+        dotdigital.verify(4, patchRequestedFor(urlPathMatching("/contacts/v3/email/flaky@example.com")));
+    }
+
+    @Test
+    void retriesTimeoutAndRateLimitAnswersToo() throws Exception {
+        dotdigital.stubFor(contactPatch().inScenario("limits").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429)).willSetStateTo("limited"));
+        dotdigital.stubFor(contactPatch().inScenario("limits").whenScenarioStateIs("limited")
+                .willReturn(aResponse().withStatus(408)).willSetStateTo("timed-out"));
+        dotdigital.stubFor(contactPatch().inScenario("limits").whenScenarioStateIs("timed-out")
+                .willReturn(okJson("{\"contactId\": 1}")));
+
+        String id = accepted(newsletterEvent("evt-limits", "limits@example.com", false));
+
+        assertThat(awaitStatus(id, "delivered").path("attempts").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void aPermanentRejectionIsDeadAfterOneAttemptWithDotdigitalsReason() throws Exception {
+        dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"errorCode\":\"contacts:invalidId\",\"description\":\"The id value is invalid for the identifier 'email'\"}")));
+
+        String id = accepted(newsletterEvent("evt-bad", "bad@example.com", false));
+
+        JsonNode event = awaitStatus(id, "dead");
+        assertThat(event.path("attempts").asInt()).isEqualTo(1);
+        assertThat(event.path("lastResponseCode").asInt()).isEqualTo(400);
+        assertThat(event.path("reason").asText())
+                .isEqualTo("HTTP 400 from Dotdigital: contacts:invalidId - The id value is invalid for the identifier 'email'");
+        Thread.sleep(300); // longer than the whole retry schedule: no retry may follow
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void exhaustedRetriesEndDead() throws Exception {
+        dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(503).withBody("down for maintenance")));
+
+        String id = accepted(newsletterEvent("evt-down", "down@example.com", false));
+
+        JsonNode event = awaitStatus(id, "dead");
+        assertThat(event.path("attempts").asInt()).isEqualTo(4);
+        assertThat(event.path("lastResponseCode").asInt()).isEqualTo(503);
+        assertThat(event.path("reason").asText()).isEqualTo("HTTP 503 from Dotdigital: down for maintenance");
+        dotdigital.verify(4, patchRequestedFor(urlPathMatching(".*")));
+    }
+}
