@@ -18,7 +18,8 @@ public class ErrorResponder implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable cause = known(caught);
         int status;
         Map<String, Object> body;
         if (cause instanceof RejectedRequestException rejected) {
@@ -33,12 +34,22 @@ public class ErrorResponder implements Processor {
             body = Map.of("error", "store_unavailable", "message", "the event could not be stored; retry later");
             exchange.getMessage().setHeader("Retry-After", "30");
         } else {
-            LOG.error("Unexpected error handling {}", exchange.getFromRouteId(), cause);
+            LOG.error("Unexpected error handling {}", exchange.getFromRouteId(), caught);
             status = 500;
             body = Map.of("error", "internal_error", "message", "unexpected error; see the connector log");
         }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(JSON.writeValueAsString(body));
+    }
+
+    /** The first rejection or store failure in the cause chain: bean calls from YAML wrap what the bean threw. */
+    private static Throwable known(Throwable caught) {
+        for (Throwable t = caught; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RejectedRequestException || t instanceof EventStoreUnavailableException) {
+                return t;
+            }
+        }
+        return caught;
     }
 }

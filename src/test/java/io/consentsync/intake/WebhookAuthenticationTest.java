@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Didomi's OAuth client-credentials flow against POST /oauth/token, then Bearer tokens on the webhook. */
 class WebhookAuthenticationTest extends ConnectorTestSupport {
 
-    static final String CLIENT_SECRET = "didomi-client-secret-5b1e";
+
 
     @Override
     protected Map<String, String> extraProperties() {

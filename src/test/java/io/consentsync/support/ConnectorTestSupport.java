@@ -46,10 +46,12 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     protected static final ObjectMapper JSON = new ObjectMapper();
     protected static final String ADMIN_PASSWORD = "admin-pw-7f3a";
     protected static final String DOTDIGITAL_PASSWORD = "dd-secret-91c2";
+    protected static final String CLIENT_SECRET = "didomi-client-secret-5b1e";
     protected static WireMockServer dotdigital;
 
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     protected int port;
+    protected String jdbcUrl;
 
     @BeforeAll
     static void startDotdigitalStub() {
@@ -90,7 +92,8 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         Properties props = new Properties();
         props.put("camel.server.port", String.valueOf(port));
         props.put("camel.management.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
-        props.put("sync.store.jdbc-url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        jdbcUrl = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        props.put("sync.store.jdbc-url", jdbcUrl);
         props.put("sync.integration-file", writeIntegration(integration()).toString());
         props.put("sync.dotdigital.password", DOTDIGITAL_PASSWORD);
         props.put("sync.admin.password", ADMIN_PASSWORD);

@@ -1,0 +1,54 @@
+package io.consentsync;
+
+import io.consentsync.support.ConnectorTestSupport;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Passwords, client secret and tokens never reach the log or the admin API, even on failures. */
+class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
+
+    @Override
+    protected String integration() {
+        return super.integration().replace("\"upsert_mode\": false", "\"upsert_mode\": true");
+    }
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("sync.webhook.client-id", "didomi", "sync.webhook.client-secret", CLIENT_SECRET);
+    }
+
+    @Test
+    void noSecretIsLoggedOrShown() throws Exception {
+        dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(401)
+                .withBody("{\"message\":\"Authorization has been denied for this request.\"}")));
+        String token = json(post("/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded",
+                Map.of("Authorization", basic("didomi", CLIENT_SECRET)))).path("access_token").asText();
+        HttpResponse<String> r = post("/webhooks/didomi", newsletterEvent("evt-secret", "secret@example.com", true),
+                "application/json", Map.of("Authorization", "Bearer " + token));
+        String id = json(r).path("id").asText();
+        String adminView = awaitStatus(id, "dead").toString();
+        assertThat(adminView).contains("Authorization has been denied");
+        String list = admin("GET", "/admin/events").body();
+        context.stop(); // flush everything the connector logs on the way down
+
+        String log = Files.readString(Path.of("target/test-logs/connector.log"));
+        String ddBasic = Base64.getEncoder().encodeToString(("apiuser-test@apiconnector.com:" + DOTDIGITAL_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(log).contains("event " + id + " is dead");
+        for (String secret : new String[] {DOTDIGITAL_PASSWORD, ADMIN_PASSWORD, CLIENT_SECRET,
+                token, ddBasic}) {
+            assertThat(log).doesNotContain(secret);
+            assertThat(adminView).doesNotContain(secret);
+            assertThat(list).doesNotContain(secret);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.consentsync.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RetryScheduleTest {
+
+    @Test
+    void theDefaultsRetrySixTimesOverMoreThanFiveMinutes() {
+        RetrySchedule defaults = new RetrySchedule(6, 5000, 2, 120000);
+        assertThat(defaults.delays()).containsExactly(10000L, 20000L, 40000L, 80000L, 120000L, 120000L);
+        assertThat(defaults.totalSpread()).isEqualTo(Duration.ofSeconds(390));
+        assertThat(defaults.meetsDidomiPromise()).isTrue();
+        assertThat(defaults.delayPattern()).isEqualTo("1:10000;2:20000;3:40000;4:80000;5:120000;6:120000");
+        assertThat(defaults.delayBefore(9)).isEqualTo(120000L);
+    }
+
+    @Test
+    void flagsSchedulesBelowDidomisPromiseAndRefusesNonsense() {
+        assertThat(new RetrySchedule(4, 5000, 2, 120000).meetsDidomiPromise()).isFalse();
+        assertThatThrownBy(() -> new RetrySchedule(-1, 5000, 2, 1000)).hasMessageContaining("sync.retry.max-redeliveries");
+        assertThatThrownBy(() -> new RetrySchedule(3, 5000, 0.5, 10000)).hasMessageContaining("sync.retry.multiplier");
+        assertThatThrownBy(() -> new RetrySchedule(3, 5000, 2, 100)).hasMessageContaining("sync.retry.max-delay-ms");
+    }
+}
