@@ -197,10 +197,11 @@ public class EventStore {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 int code = rs.getInt("last_response_code");
+                Integer responseCode = rs.wasNull() ? null : code;
                 events.add(new StoredEvent(rs.getString("id"), rs.getString("event_type"),
                         rs.getString("organization_user_id"), rs.getString("regulation"),
                         EventStatus.fromId(rs.getString("status")), rs.getString("reason"), rs.getInt("attempts"),
-                        rs.wasNull() ? null : code,
+                        responseCode,
                         rs.getObject("received_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
                         rs.getString("payload")));
