@@ -1,10 +1,14 @@
 package io.consentsync.admin;
 
+import io.consentsync.config.IntegrationConfig;
 import io.consentsync.intake.RejectedRequestException;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +19,46 @@ public class AdminEventsApi {
     private static final int MAX_LIMIT = 500;
 
     private final EventStore store;
+    private final IntegrationConfig config;
 
-    public AdminEventsApi(EventStore store) {
+    public AdminEventsApi(EventStore store, IntegrationConfig config) {
         this.store = store;
+        this.config = config;
+    }
+
+    /** Every event of one contact with what was written and Dotdigital's answer: the audit trail for that person. */
+    public Map<String, Object> contactHistory(String organizationUserId) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("organizationUserId", organizationUserId);
+        answer.put("events", store.listByContact(config.contactKey(organizationUserId)).stream().map(StoredEvent::view).toList());
+        return answer;
+    }
+
+    /** Replays every dead (or skipped) event that reached that status since the given time. */
+    public Map<String, Object> replayAll(String status, String since) {
+        EventStatus filter;
+        try {
+            filter = EventStatus.fromId(status == null ? "" : status);
+        } catch (IllegalArgumentException e) {
+            filter = null;
+        }
+        if (filter == null || !filter.isReplayable()) {
+            throw new RejectedRequestException(400, "invalid_parameter", "status", "status must be dead or skipped");
+        }
+        Instant from = null;
+        if (since != null && !since.isBlank()) {
+            try {
+                from = OffsetDateTime.parse(since.trim()).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new RejectedRequestException(400, "invalid_parameter", "since",
+                        "since must be an ISO-8601 time with offset, e.g. 2026-01-31T00:00:00Z");
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", filter.id());
+        answer.put("since", from == null ? null : from.toString());
+        answer.put("replayed", store.replayAll(filter, from));
+        return answer;
     }
 
     public Map<String, Object> get(String id) {
@@ -31,7 +72,7 @@ public class AdminEventsApi {
                 filter = EventStatus.fromId(status);
             } catch (IllegalArgumentException e) {
                 throw new RejectedRequestException(400, "invalid_parameter", "status",
-                        "status must be one of pending, retrying, delivered, skipped, ignored, dead");
+                        "status must be one of pending, retrying, delivered, skipped, ignored, stale, dead");
             }
         }
         int max = 50;

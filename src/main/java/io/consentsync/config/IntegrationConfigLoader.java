@@ -100,6 +100,18 @@ public final class IntegrationConfigLoader {
             throw new InvalidConfigurationException(where + "properties.regulations must be an array of regulation ids, e.g. [\"gdpr\"]");
         }
 
+        IntegrationConfig.OnUserDeleted onUserDeleted;
+        String deleted = props.hasNonNull("on_user_deleted") ? props.get("on_user_deleted").asText() : "ignore";
+        try {
+            onUserDeleted = IntegrationConfig.OnUserDeleted.valueOf(deleted.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(where + "properties.on_user_deleted must be \"ignore\" or \"clear\", found: " + deleted);
+        }
+        JsonNode create = props.path("create_missing_data_fields");
+        if (!create.isMissingNode() && !create.isNull() && !create.isBoolean()) {
+            throw new InvalidConfigurationException(where + "properties.create_missing_data_fields must be true or false");
+        }
+
         JsonNode maps = root.path("mappings");
         if (!maps.isArray() || maps.isEmpty()) {
             throw new InvalidConfigurationException(where + "mappings must be a non-empty array of {\"id\": <Dotdigital data field>, \"value\": <Didomi key>}");
@@ -126,7 +138,7 @@ public final class IntegrationConfigLoader {
         }
         String baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         return new IntegrationConfig(source, baseUrl, username, password, identifier, List.copyOf(regulations),
-                List.copyOf(mappings), upsert.asBoolean(false), !example);
+                List.copyOf(mappings), upsert.asBoolean(false), onUserDeleted, create.asBoolean(false), !example);
     }
 
     private static String text(JsonNode node, String field) {

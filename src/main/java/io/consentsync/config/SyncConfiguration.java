@@ -9,6 +9,8 @@ import io.consentsync.dotdigital.ContactPatchBuilder;
 import io.consentsync.dotdigital.DeadEventRecorder;
 import io.consentsync.dotdigital.DeliveryAttemptRecorder;
 import io.consentsync.dotdigital.DotdigitalCredentials;
+import io.consentsync.dotdigital.RateLimitDeferral;
+import io.consentsync.dotdigital.RateLimitGate;
 import io.consentsync.intake.ErrorResponder;
 import io.consentsync.intake.EventClassifier;
 import io.consentsync.intake.OAuthTokenEndpoint;
@@ -18,10 +20,15 @@ import io.consentsync.intake.WebhookEnvelopeParser;
 import io.consentsync.mapping.ConsentMapper;
 import io.consentsync.mapping.DataFieldCatalog;
 import io.consentsync.mapping.DataFieldConverter;
+import io.consentsync.mapping.MappingCheck;
+import io.consentsync.mapping.MappingHealthCheck;
+import io.consentsync.ordering.StaleWriteGuard;
+import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.EventStore;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.flywaydb.core.Flyway;
@@ -74,6 +81,14 @@ public class SyncConfiguration implements CamelConfiguration {
             signer = new TokenSigner(clientId, clientSecret, clock);
         }
         DataFieldCatalog catalog = new DataFieldCatalog(clock, Duration.ofSeconds(60));
+        RateLimitGate rateLimit = new RateLimitGate(clock,
+                Duration.ofMillis(longProp(props, "sync.rate-limit.default-pause-ms", 60000)),
+                Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms", 3600000)));
+        MappingCheck mappingCheck = new MappingCheck(integration, catalog, clock);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new MappingHealthCheck(mappingCheck));
+        }
         AdminAuthenticator admin = new AdminAuthenticator(prop(props, "sync.admin.username", "admin"),
                 prop(props, "sync.admin.password", null));
 
@@ -89,12 +104,16 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("consentMapper", new ConsentMapper(integration));
         registry.bind("dataFieldCatalog", catalog);
         registry.bind("dataFieldConverter", new DataFieldConverter(catalog));
-        registry.bind("contactLookupStrategy", new ContactLookupStrategy());
+        registry.bind("contactLookupStrategy", new ContactLookupStrategy(rateLimit));
+        registry.bind("staleWriteGuard", new StaleWriteGuard(new ContactFieldStates(store.dataSource(), clock)));
+        registry.bind("rateLimitGate", rateLimit);
+        registry.bind("rateLimitDeferral", new RateLimitDeferral(rateLimit, store));
+        registry.bind("mappingCheck", mappingCheck);
         registry.bind("contactPatchBuilder", new ContactPatchBuilder());
         registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry));
         registry.bind("deadEventRecorder", new DeadEventRecorder(store));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store));
+        registry.bind("adminEventsApi", new AdminEventsApi(store, integration));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         context.getComponent("http", HttpComponent.class)

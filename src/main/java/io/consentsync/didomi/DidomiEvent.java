@@ -86,6 +86,27 @@ public final class DidomiEvent {
     }
 
     /**
+     * When the choice was made: a consent event's {@code created_at}, a user's {@code updated_at}; null when absent
+     * (the store then uses the time it received the event).
+     */
+    public java.time.Instant consentTime() {
+        String t = text(entity().path(isUserEvent() ? "updated_at" : "created_at"));
+        if (t == null && isUserEvent()) {
+            t = text(entity().path("created_at"));
+        }
+        try {
+            return t == null ? null : java.time.OffsetDateTime.parse(t).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The user's {@code version} (tie-break between user states with the same time); 0 for consent events. */
+    public long consentVersion() {
+        return isUserEvent() ? entity().path("version").asLong(0) : 0;
+    }
+
+    /**
      * Identity of the event for de-duplication: consent events by type + event id (+ updated_at for updates),
      * users by type + user id + version (or updated_at). Without ids, a hash of the whole envelope.
      */

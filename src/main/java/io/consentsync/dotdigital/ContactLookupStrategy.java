@@ -16,8 +16,15 @@ public class ContactLookupStrategy implements AggregationStrategy {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final RateLimitGate rateLimit;
+
+    public ContactLookupStrategy(RateLimitGate rateLimit) {
+        this.rateLimit = rateLimit;
+    }
+
     @Override
     public Exchange aggregate(Exchange original, Exchange lookup) {
+        rateLimit.observe(lookup);
         int code = lookup.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         boolean found = code >= 200 && code < 300;
         String status = null;

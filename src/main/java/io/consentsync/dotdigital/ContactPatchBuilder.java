@@ -25,6 +25,7 @@ public class ContactPatchBuilder implements Processor {
                 exchange.getVariable("identifierValue", String.class)));
         body.put("dataFields", dataFields);
         exchange.setVariable("dataFieldsWritten", dataFields);
+        exchange.setVariable("dataFieldsJson", JSON.writeValueAsString(dataFields));
         exchange.getMessage().setBody(JSON.writeValueAsString(body));
     }
 }

@@ -23,7 +23,8 @@ public class EventClassifier implements Processor {
         DidomiEvent event = exchange.getMessage().getBody(DidomiEvent.class);
         String reason = ignoreReason(event);
         exchange.getMessage().setBody(new NewEvent(event.dedupKey(), event.type(), event.organizationUserId(),
-                event.regulation(), event.envelope().toString(),
+                config.contactKey(event.organizationUserId()), event.regulation(), event.consentTime(), event.consentVersion(),
+                event.envelope().toString(),
                 reason == null ? EventStatus.PENDING : EventStatus.IGNORED, reason));
     }
 
@@ -31,8 +32,11 @@ public class EventClassifier implements Processor {
         if (!event.isKnownType()) {
             return "unsupported event type " + event.type();
         }
-        if (event.isDeletion()) {
-            return event.type() + " is recorded but not applied (no deletion policy)";
+        if (event.type().equals("event.deleted")) {
+            return "event.deleted is recorded only: Didomi recomputes the user from the remaining events and sends user.updated";
+        }
+        if (event.type().equals("user.deleted") && config.onUserDeleted() == IntegrationConfig.OnUserDeleted.IGNORE) {
+            return "user.deleted is recorded only (properties.on_user_deleted is ignore)";
         }
         if (!config.regulations().contains(event.regulation())) {
             return "regulation " + event.regulation() + " is not in properties.regulations " + config.regulations();

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Maps a stored event to the Dotdigital data fields it sets: body becomes {@code Map<field, raw value>} in mapping
- * order (only keys the event carries, no null choices). Sets the variables the lookup and the write need.
+ * order (only keys the event carries, no null choices; every mapped field as null for a user.deleted under
+ * {@code on_user_deleted: clear}). Sets the variables the guard, the lookup and the write need.
  */
 public class ConsentMapper implements Processor {
 
@@ -30,19 +31,30 @@ public class ConsentMapper implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         StoredEvent stored = exchange.getMessage().getMandatoryBody(StoredEvent.class);
-        ConsentValues values = new ConsentValues(new DidomiEvent(JSON.readTree(stored.payload())));
+        DidomiEvent event = new DidomiEvent(JSON.readTree(stored.payload()));
+        boolean clear = event.type().equals("user.deleted"); // only pending under on_user_deleted = clear
+        ConsentValues values = new ConsentValues(event);
         Map<String, Object> fields = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         for (IntegrationConfig.Mapping m : config.mappings()) {
-            values.resolve(m.didomiKey()).ifPresent(v -> {
-                fields.put(m.dataField(), v);
-                sources.put(m.dataField(), m.didomiKey());
-            });
+            if (clear) {
+                fields.put(m.dataField(), null); // Dotdigital clears a data field sent as null
+                sources.put(m.dataField(), "user.deleted");
+            } else {
+                values.resolve(m.didomiKey()).ifPresent(v -> {
+                    fields.put(m.dataField(), v);
+                    sources.put(m.dataField(), m.didomiKey());
+                });
+            }
         }
         exchange.setVariable("identifierType", config.identifier());
         exchange.setVariable("identifierValue", stored.organizationUserId());
         exchange.setVariable("identifierPath", encodePathSegment(stored.organizationUserId()));
-        exchange.setVariable("upsertMode", config.upsertMode());
+        exchange.setVariable("contactKey", stored.contactKey());
+        exchange.setVariable("consentTime", stored.consentTime());
+        exchange.setVariable("consentVersion", stored.consentVersion());
+        // a deletion never creates a contact just to clear it: look it up even in upsert mode
+        exchange.setVariable("lookupRequired", !config.upsertMode() || clear);
         exchange.setVariable("mappingSources", sources);
         exchange.getMessage().setBody(fields);
     }

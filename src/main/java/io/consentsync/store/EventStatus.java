@@ -2,9 +2,12 @@ package io.consentsync.store;
 
 import java.util.Locale;
 
-/** Lifecycle of a stored event. {@code pending} and {@code retrying} are waiting; the rest are final. */
+/**
+ * Lifecycle of a stored event. {@code pending} and {@code retrying} are waiting; the rest are final.
+ * {@code stale}: every mapped field already holds a value from a newer consent choice, so nothing was written.
+ */
 public enum EventStatus {
-    PENDING, RETRYING, DELIVERED, SKIPPED, IGNORED, DEAD;
+    PENDING, RETRYING, DELIVERED, SKIPPED, IGNORED, STALE, DEAD;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,8 @@
 package io.consentsync.store;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,19 +14,24 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The durable inbox and outcome log. Intake answers 2xx only after {@link #accept} committed; delivery claims
  * due events with a lease (claimed_by / claimed_until), so a crashed holder's events are taken over when the
- * lease runs out and a restarted instance releases its own claims at once.
+ * lease runs out and a restarted instance releases its own claims at once. At most one event per contact is
+ * claimed at a time, so two choices of one person never race each other to Dotdigital.
  */
 public class EventStore {
 
-    private static final String COLUMNS = "id, event_type, organization_user_id, regulation, status, reason, attempts, "
-            + "last_response_code, received_at, updated_at, payload";
+    private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
+    private static final String COLUMNS = "id, event_type, organization_user_id, contact_key, regulation, consent_time, "
+            + "consent_version, status, reason, attempts, last_response_code, received_at, updated_at, fields_written, payload";
+    private static final String WAITING = "status in ('pending', 'retrying')";
 
     private final DataSource dataSource;
     private final String instanceId;
@@ -37,29 +45,36 @@ public class EventStore {
         this.clock = clock;
     }
 
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     /** Stores a new event, or returns the earlier record when the same event was stored before. */
     public StoreResult accept(NewEvent event) {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into consent_event (id, dedup_key, event_type, "
-                     + "organization_user_id, regulation, payload, status, reason, attempts, received_at, updated_at) "
-                     + "values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+                     + "organization_user_id, contact_key, regulation, consent_time, consent_version, payload, status, "
+                     + "reason, attempts, received_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, event.dedupKey());
             ps.setString(3, event.type());
             ps.setString(4, event.organizationUserId());
-            ps.setString(5, event.regulation());
-            ps.setString(6, event.payload());
-            ps.setString(7, event.status().id());
-            ps.setString(8, event.reason());
-            ps.setObject(9, at(now));
-            ps.setObject(10, at(now));
+            ps.setString(5, event.contactKey());
+            ps.setString(6, event.regulation());
+            ps.setObject(7, at(event.consentTime() == null ? now : event.consentTime()));
+            ps.setLong(8, event.consentVersion());
+            ps.setString(9, event.payload());
+            ps.setString(10, event.status().id());
+            ps.setString(11, event.reason());
+            ps.setObject(12, at(now));
+            ps.setObject(13, at(now));
             ps.executeUpdate();
             return new StoreResult(id, false, event.status());
         } catch (SQLException e) {
             if (isUniqueViolation(e)) {
-                return findByDedupKey(event.dedupKey())
+                return queryOne("select " + COLUMNS + " from consent_event where dedup_key = ?", event.dedupKey())
                         .map(earlier -> new StoreResult(earlier.id(), true, earlier.status()))
                         .orElseThrow(() -> unavailable("duplicate event vanished", e));
             }
@@ -67,28 +82,34 @@ public class EventStore {
         }
     }
 
-    /** Claims up to {@code limit} waiting events whose time has come and that nobody holds; returns their ids. */
+    /**
+     * Claims up to {@code limit} waiting events whose time has come and that nobody holds, oldest first, at most one
+     * per contact and none for a contact whose earlier event is still being delivered. Returns their ids.
+     */
     public List<String> claimDue(int limit) {
         if (limit <= 0) {
             return List.of();
         }
         Instant now = clock.instant();
-        List<String> candidates = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select id from consent_event where status in ('pending', 'retrying') "
-                     + "and (next_attempt_at is null or next_attempt_at <= ?) and (claimed_until is null or claimed_until < ?) "
-                     + "order by received_at, id fetch first " + limit + " rows only")) {
+             PreparedStatement ps = c.prepareStatement("select e.id, e.contact_key from consent_event e where e." + WAITING
+                     + " and (e.next_attempt_at is null or e.next_attempt_at <= ?) and (e.claimed_until is null or e.claimed_until < ?)"
+                     + " and not exists (select 1 from consent_event o where o.contact_key = e.contact_key and o.id <> e.id"
+                     + " and o." + WAITING + " and o.claimed_until >= ?)"
+                     + " order by e.received_at, e.id fetch first " + (limit * 4) + " rows only");
+             PreparedStatement claim = c.prepareStatement("update consent_event set claimed_by = ?, claimed_until = ? "
+                     + "where id = ? and " + WAITING + " and (claimed_until is null or claimed_until < ?)")) {
             ps.setObject(1, at(now));
             ps.setObject(2, at(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    candidates.add(rs.getString(1));
-                }
-            }
+            ps.setObject(3, at(now));
             List<String> claimed = new ArrayList<>();
-            try (PreparedStatement claim = c.prepareStatement("update consent_event set claimed_by = ?, claimed_until = ? "
-                    + "where id = ? and status in ('pending', 'retrying') and (claimed_until is null or claimed_until < ?)")) {
-                for (String id : candidates) {
+            Set<String> contacts = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && claimed.size() < limit) {
+                    String id = rs.getString(1);
+                    if (!contacts.add(rs.getString(2))) {
+                        continue; // this contact's older event goes first
+                    }
                     claim.setString(1, instanceId);
                     claim.setObject(2, at(now.plusMillis(leaseMs)));
                     claim.setString(3, id);
@@ -119,20 +140,34 @@ public class EventStore {
     public void recordRetry(String id, String reason, long delayMs) {
         Instant now = clock.instant();
         update("update consent_event set status = 'retrying', reason = ?, attempts = attempts + 1, updated_at = ?, "
-                        + "next_attempt_at = ?, claimed_until = ? where id = ?",
-                truncate(reason), at(now), at(now.plusMillis(delayMs)), at(now.plusMillis(delayMs + leaseMs)), id);
+                        + "claimed_until = ? where id = ?",
+                truncate(reason), at(now), at(now.plusMillis(delayMs + leaseMs)), id);
     }
 
-    public void markDelivered(String id, int responseCode, String reason) {
-        finish(id, EventStatus.DELIVERED, reason, responseCode);
+    /**
+     * Dotdigital asked us to slow down: the event goes back to waiting until {@code until}, without counting the
+     * attempt against its retries.
+     */
+    public void deferUntil(String id, Instant until, String reason) {
+        update("update consent_event set attempts = case when attempts > 0 then attempts - 1 else 0 end, reason = ?, "
+                        + "next_attempt_at = ?, claimed_by = null, claimed_until = null, updated_at = ? where id = ?",
+                truncate(reason), at(until), at(clock.instant()), id);
+    }
+
+    public void markDelivered(String id, int responseCode, String fieldsWritten, String reason) {
+        finish(id, EventStatus.DELIVERED, reason, responseCode, fieldsWritten);
     }
 
     public void markSkipped(String id, String reason, Integer responseCode) {
-        finish(id, EventStatus.SKIPPED, reason, responseCode);
+        finish(id, EventStatus.SKIPPED, reason, responseCode, null);
+    }
+
+    public void markStale(String id, String reason) {
+        finish(id, EventStatus.STALE, reason, null, null);
     }
 
     public void markDead(String id, String reason, Integer responseCode) {
-        finish(id, EventStatus.DEAD, reason, responseCode);
+        finish(id, EventStatus.DEAD, reason, responseCode, null);
     }
 
     /** Puts a dead or skipped event back to delivery. Returns the status it had, empty when unknown. */
@@ -141,9 +176,20 @@ public class EventStore {
         event.filter(e -> e.status().isReplayable()).ifPresent(e -> update(
                 "update consent_event set status = 'pending', reason = ?, next_attempt_at = null, claimed_by = null, "
                         + "claimed_until = null, updated_at = ? where id = ? and status = ?",
-                "replayed after " + e.status().id() + (e.reason() == null ? "" : ": " + e.reason()),
+                truncate("replayed after " + e.status().id() + (e.reason() == null ? "" : ": " + e.reason())),
                 at(clock.instant()), id, e.status().id()));
         return event.map(StoredEvent::status);
+    }
+
+    /** Replays every event in a replayable status that reached it at or after {@code since}; returns how many. */
+    public int replayAll(EventStatus status, Instant since) {
+        if (!status.isReplayable()) {
+            throw new IllegalArgumentException("only dead or skipped events can be replayed");
+        }
+        return update("update consent_event set status = 'pending', reason = 'replayed after ' || status || "
+                        + "coalesce(': ' || reason, ''), next_attempt_at = null, claimed_by = null, claimed_until = null, "
+                        + "updated_at = ? where status = ? and updated_at >= ?",
+                at(clock.instant()), status.id(), at(since == null ? Instant.EPOCH : since));
     }
 
     public Optional<StoredEvent> find(String id) {
@@ -164,6 +210,18 @@ public class EventStore {
         }
     }
 
+    /** Every event of one contact, in the order of the consent choices they carry. */
+    public List<StoredEvent> listByContact(String contactKey) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from consent_event where contact_key = ?"
+                     + " order by consent_time, consent_version, received_at")) {
+            ps.setString(1, contactKey);
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw unavailable("cannot list events", e);
+        }
+    }
+
     /** Cheap round trip used by readiness checks. */
     public boolean isReachable() {
         try (Connection c = dataSource.getConnection()) {
@@ -173,14 +231,12 @@ public class EventStore {
         }
     }
 
-    private Optional<StoredEvent> findByDedupKey(String key) {
-        return queryOne("select " + COLUMNS + " from consent_event where dedup_key = ?", key);
-    }
-
-    private void finish(String id, EventStatus status, String reason, Integer responseCode) {
-        update("update consent_event set status = ?, reason = ?, last_response_code = ?, updated_at = ?, "
-                        + "next_attempt_at = null, claimed_by = null, claimed_until = null where id = ?",
-                status.id(), truncate(reason), responseCode, at(clock.instant()), id);
+    private void finish(String id, EventStatus status, String reason, Integer responseCode, String fieldsWritten) {
+        update("update consent_event set status = ?, reason = ?, last_response_code = ?, fields_written = ?, "
+                        + "updated_at = ?, next_attempt_at = null, claimed_by = null, claimed_until = null where id = ?",
+                status.id(), truncate(reason), responseCode, fieldsWritten, at(clock.instant()), id);
+        LOG.info("event {} {}{}{}", id, status.id(), responseCode == null ? "" : " (HTTP " + responseCode + ")",
+                reason == null ? "" : ": " + reason);
     }
 
     private Optional<StoredEvent> queryOne(String sql, String arg) {
@@ -198,13 +254,15 @@ public class EventStore {
             while (rs.next()) {
                 int code = rs.getInt("last_response_code");
                 Integer responseCode = rs.wasNull() ? null : code;
+                OffsetDateTime consentTime = rs.getObject("consent_time", OffsetDateTime.class);
                 events.add(new StoredEvent(rs.getString("id"), rs.getString("event_type"),
-                        rs.getString("organization_user_id"), rs.getString("regulation"),
+                        rs.getString("organization_user_id"), rs.getString("contact_key"), rs.getString("regulation"),
+                        consentTime == null ? null : consentTime.toInstant(), rs.getLong("consent_version"),
                         EventStatus.fromId(rs.getString("status")), rs.getString("reason"), rs.getInt("attempts"),
                         responseCode,
                         rs.getObject("received_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                        rs.getString("payload")));
+                        rs.getString("fields_written"), rs.getString("payload")));
             }
         }
         return events;
@@ -212,20 +270,24 @@ public class EventStore {
 
     private int update(String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                if (args[i] == null) {
-                    ps.setNull(i + 1, Types.VARCHAR);
-                } else {
-                    ps.setObject(i + 1, args[i]);
-                }
-            }
+            bind(ps, args);
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw unavailable("cannot update event store", e);
         }
     }
 
-    private static OffsetDateTime at(Instant instant) {
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else {
+                ps.setObject(i + 1, args[i]);
+            }
+        }
+    }
+
+    static OffsetDateTime at(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
@@ -233,11 +295,11 @@ public class EventStore {
         return reason == null || reason.length() <= 2000 ? reason : reason.substring(0, 1997) + "...";
     }
 
-    private static boolean isUniqueViolation(SQLException e) {
+    static boolean isUniqueViolation(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
-    private static EventStoreUnavailableException unavailable(String what, SQLException e) {
+    static EventStoreUnavailableException unavailable(String what, SQLException e) {
         return new EventStoreUnavailableException(what + ": " + e.getMessage(), e);
     }
 }

@@ -1,24 +1,36 @@
 package io.consentsync.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One row of the event store. {@code payload} is the webhook envelope as received (JSON text). */
+/**
+ * One row of the event store. {@code payload} is the webhook envelope as received (JSON text);
+ * {@code fieldsWritten} the JSON object of data fields and values sent to Dotdigital, once delivered.
+ */
 public record StoredEvent(
         String id,
         String type,
         String organizationUserId,
+        String contactKey,
         String regulation,
+        Instant consentTime,
+        long consentVersion,
         EventStatus status,
         String reason,
         int attempts,
         Integer lastResponseCode,
         Instant receivedAt,
         Instant updatedAt,
+        String fieldsWritten,
         String payload) {
 
-    /** What the admin API shows: no payload (it may hold personal data beyond the contact key). */
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the admin API shows: the outcome and what was written, not the payload. */
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", id);
@@ -28,8 +40,19 @@ public record StoredEvent(
         view.put("reason", reason);
         view.put("attempts", attempts);
         view.put("lastResponseCode", lastResponseCode);
+        view.put("regulation", regulation);
+        view.put("consentTime", consentTime == null ? null : consentTime.toString());
+        view.put("dataFieldsWritten", parse(fieldsWritten));
         view.put("receivedAt", receivedAt.toString());
         view.put("updatedAt", updatedAt.toString());
         return view;
+    }
+
+    private static Object parse(String json) {
+        try {
+            return json == null ? null : JSON.readValue(json, Map.class);
+        } catch (JsonProcessingException e) {
+            return json;
+        }
     }
 }

@@ -36,9 +36,9 @@ class DeliveryRetryTest extends ConnectorTestSupport {
     }
 
     @Test
-    void retriesTimeoutAndRateLimitAnswersToo() throws Exception {
+    void retriesATimeoutAndWaitsOutARateLimit() throws Exception {
         dotdigital.stubFor(contactPatch().inScenario("limits").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429)).willSetStateTo("limited"));
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("limited"));
         dotdigital.stubFor(contactPatch().inScenario("limits").whenScenarioStateIs("limited")
                 .willReturn(aResponse().withStatus(408)).willSetStateTo("timed-out"));
         dotdigital.stubFor(contactPatch().inScenario("limits").whenScenarioStateIs("timed-out")
@@ -46,7 +46,9 @@ class DeliveryRetryTest extends ConnectorTestSupport {
 
         String id = accepted(newsletterEvent("evt-limits", "limits@example.com", false));
 
-        assertThat(awaitStatus(id, "delivered").path("attempts").asInt()).isEqualTo(3);
+        // the 429 pauses instead of spending a retry: two attempts count (408, then success)
+        assertThat(awaitStatus(id, "delivered").path("attempts").asInt()).isEqualTo(2);
+        dotdigital.verify(3, patchRequestedFor(urlPathMatching("/contacts/v3/email/limits@example.com")));
     }
 
     @Test

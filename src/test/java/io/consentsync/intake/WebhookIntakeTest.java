@@ -92,8 +92,8 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     @Test
     void recordsButIgnoresEventsThatAreNotForDelivery() throws Exception {
         assertIgnored("{\"type\": \"user.deleted\", \"parameters\": {\"entity\": {\"id\": \"u1\", \"organization_user_id\": \"a@example.com\"}}}",
-                "user.deleted is recorded but not applied");
-        assertIgnored("{\"type\": \"event.deleted\", \"parameters\": {\"entity\": {\"id\": \"e1\"}}}", "event.deleted");
+                "user.deleted is recorded only (properties.on_user_deleted is ignore)");
+        assertIgnored("{\"type\": \"event.deleted\", \"parameters\": {\"entity\": {\"id\": \"e1\"}}}", "event.deleted is recorded only");
         assertIgnored("{\"type\": \"consent.rewritten\", \"parameters\": {}}", "unsupported event type consent.rewritten");
         assertIgnored(newsletterEvent("evt-cpra", "a@example.com", true).replace("\"regulation\": \"gdpr\"", "\"regulation\": \"cpra\""),
                 "regulation cpra is not in properties.regulations");

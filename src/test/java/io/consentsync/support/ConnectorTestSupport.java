@@ -51,6 +51,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     protected int port;
+    protected int managementPort;
     protected String jdbcUrl;
 
     @BeforeAll
@@ -91,7 +92,8 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         port = AvailablePortFinder.getNextAvailable();
         Properties props = new Properties();
         props.put("camel.server.port", String.valueOf(port));
-        props.put("camel.management.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        managementPort = AvailablePortFinder.getNextAvailable();
+        props.put("camel.management.port", String.valueOf(managementPort));
         jdbcUrl = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         props.put("sync.store.jdbc-url", jdbcUrl);
         props.put("sync.integration-file", writeIntegration(integration()).toString());
@@ -102,6 +104,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         props.put("sync.retry.initial-delay-ms", "20");
         props.put("sync.retry.max-delay-ms", "100");
         props.put("sync.instance-id", "test-" + getClass().getSimpleName());
+        props.put("sync.mapping-check.initial-delay-ms", "3600000"); // MappingCheckTest runs it on purpose
         props.putAll(extraProperties());
         config.withUseOverridePropertiesWithPropertiesComponent(props);
     }

@@ -1,0 +1,31 @@
+package io.consentsync.dotdigital;
+
+import io.consentsync.store.EventStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+import java.time.Instant;
+
+/**
+ * Handles a 429 (or a call refused while paused): pauses the client per Dotdigital's headers and puts the event
+ * back in the store until the pause ends. It never spends the event's retries and never makes it dead.
+ */
+public class RateLimitDeferral implements Processor {
+
+    private final RateLimitGate gate;
+    private final EventStore store;
+
+    public RateLimitDeferral(RateLimitGate gate, EventStore store) {
+        this.gate = gate;
+        this.store = store;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Instant until = caught instanceof HttpOperationFailedException http ? gate.onTooManyRequests(http) : gate.pausedUntil();
+        store.deferUntil(exchange.getVariable("eventId", String.class), until,
+                "waiting for Dotdigital's rate limit until " + until);
+    }
+}

@@ -1,0 +1,134 @@
+package io.consentsync.dotdigital;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One pause for the whole Dotdigital client (one API user): set by a 429 or by {@code x-ratelimit-remaining: 0},
+ * for as long as Dotdigital's headers say. While it lasts no delivery starts a call; events wait in the store.
+ * Reset headers are read both ways Dotdigital's docs allow: seconds to wait, or an epoch time.
+ */
+public class RateLimitGate implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimitGate.class);
+    private static final long EPOCH_SECONDS_FROM = 1_000_000_000L;
+    private static final long EPOCH_MILLIS_FROM = 1_000_000_000_000L;
+
+    private final Clock clock;
+    private final Duration defaultPause;
+    private final Duration maxPause;
+    private volatile Instant pausedUntil = Instant.EPOCH;
+    private volatile String reason;
+
+    public RateLimitGate(Clock clock, Duration defaultPause, Duration maxPause) {
+        this.clock = clock;
+        this.defaultPause = defaultPause;
+        this.maxPause = maxPause;
+    }
+
+    public boolean isOpen() {
+        return !clock.instant().isBefore(pausedUntil);
+    }
+
+    public Instant pausedUntil() {
+        return pausedUntil;
+    }
+
+    /** Delivery step before calling Dotdigital: refuses to call while paused. */
+    @Override
+    public void process(Exchange exchange) {
+        if (!isOpen()) {
+            throw new RateLimitedException("Dotdigital rate limit: paused until " + pausedUntil);
+        }
+    }
+
+    /** After a successful call: pause before the next one when the remaining allowance is used up. */
+    public void observe(Exchange exchange) {
+        observe(name -> exchange.getMessage().getHeader(name, String.class));
+    }
+
+    public void observe(Function<String, String> headers) {
+        String remaining = headers.apply("x-ratelimit-remaining");
+        if (remaining != null && remaining.trim().equals("0")) {
+            pause(resetTime(headers), "x-ratelimit-remaining is 0");
+        }
+    }
+
+    /** A 429: pause the client as the answer's headers say; returns when calls may resume. */
+    public Instant onTooManyRequests(HttpOperationFailedException e) {
+        Map<String, String> headers = e.getResponseHeaders() == null ? Map.of() : e.getResponseHeaders();
+        return pause(resetTime(name -> headers.entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null)),
+                "HTTP 429 from Dotdigital");
+    }
+
+    public Map<String, Object> view() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        boolean paused = !isOpen();
+        view.put("paused", paused);
+        view.put("pausedUntil", paused ? pausedUntil.toString() : null);
+        view.put("reason", paused ? reason : null);
+        return view;
+    }
+
+    synchronized Instant pause(Instant until, String why) {
+        Instant now = clock.instant();
+        Instant capped = until.isAfter(now.plus(maxPause)) ? now.plus(maxPause) : until;
+        if (capped.isAfter(pausedUntil)) {
+            boolean newPause = !now.isBefore(pausedUntil);
+            pausedUntil = capped;
+            reason = why;
+            if (newPause) { // once per pause, not per event
+                LOG.warn("Dotdigital rate limit: {}; pausing all calls until {} ({} ms)", why, capped,
+                        Duration.between(now, capped).toMillis());
+            }
+        }
+        return pausedUntil;
+    }
+
+    /** Retry-After (seconds or HTTP date), else x-ratelimit-reset (seconds, epoch seconds or epoch millis), else the default. */
+    Instant resetTime(Function<String, String> headers) {
+        Instant now = clock.instant();
+        String retryAfter = headers.apply("Retry-After");
+        if (retryAfter != null) {
+            try {
+                return now.plusSeconds(Long.parseLong(retryAfter.trim()));
+            } catch (NumberFormatException e) {
+                try {
+                    return ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                } catch (DateTimeParseException ignored) {
+                    // fall through to the rate-limit headers
+                }
+            }
+        }
+        String reset = headers.apply("x-ratelimit-reset");
+        if (reset != null) {
+            try {
+                double value = Double.parseDouble(reset.trim());
+                if (value >= EPOCH_MILLIS_FROM) {
+                    return Instant.ofEpochMilli((long) value);
+                }
+                if (value >= EPOCH_SECONDS_FROM) {
+                    return Instant.ofEpochMilli((long) (value * 1000));
+                }
+                return now.plusMillis((long) (value * 1000));
+            } catch (NumberFormatException ignored) {
+                // unreadable: use the default pause
+            }
+        }
+        return now.plus(defaultPause);
+    }
+}

@@ -1,0 +1,100 @@
+package io.consentsync.ordering;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.consentsync.support.ConnectorTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Per-field monotonic writes: an older choice never overwrites a newer one, whatever order events arrive in. */
+class ConsentOrderingTest extends ConnectorTestSupport {
+
+    @Override
+    protected String integration() {
+        return super.integration().replace("\"upsert_mode\": false", "\"upsert_mode\": true");
+    }
+
+    private static String newsletterAt(String eventId, String email, boolean enabled, String createdAt) {
+        return newsletterEvent(eventId, email, enabled).replace("2024-05-02T09:15:00.000Z", createdAt);
+    }
+
+    @Test
+    void anOlderEventArrivingLaterDoesNotOverwriteTheNewerWithdrawal() throws Exception {
+        stubPatchAnswers(200);
+        String newer = accepted(newsletterAt("evt-new", "order@example.com", false, "2024-05-02T10:00:00Z"));
+        awaitStatus(newer, "delivered");
+
+        String older = accepted(newsletterAt("evt-old", "Order@Example.com", true, "2024-05-02T09:00:00Z"));
+
+        JsonNode stale = awaitStatus(older, "stale");
+        assertThat(stale.path("reason").asText()).contains("NEWSLETTER holds a newer choice").contains(newer);
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching(".*")));
+        dotdigital.verify(patchRequestedFor(urlPathEqualTo("/contacts/v3/email/order@example.com"))
+                .withRequestBody(equalToJson("{\"identifiers\": {\"email\": \"order@example.com\"}, \"dataFields\": {\"NEWSLETTER\": false}}")));
+    }
+
+    @Test
+    void anOlderEventStillWritesTheFieldsNoNewerChoiceHasSet() throws Exception {
+        stubPatchAnswers(200);
+        awaitStatus(accepted(newsletterAt("evt-a", "partial@example.com", false, "2024-05-02T10:00:00Z")), "delivered");
+
+        String older = accepted(consentEvent("evt-b", "partial@example.com", """
+                [{"id": "newsletter", "enabled": true},
+                 {"id": "marketing", "values": {"topics": {"value": "sport"}}}]""").replace("2024-05-02T09:15:00.000Z", "2024-05-02T09:00:00Z"));
+
+        JsonNode event = awaitStatus(older, "delivered");
+        assertThat(event.path("dataFieldsWritten").toString()).isEqualTo("{\"TOPICS\":\"sport\"}");
+        assertThat(event.path("reason").asText()).startsWith("not written: NEWSLETTER holds a newer choice");
+        dotdigital.verify(patchRequestedFor(urlPathEqualTo("/contacts/v3/email/partial@example.com"))
+                .withRequestBody(equalToJson("{\"identifiers\": {\"email\": \"partial@example.com\"}, \"dataFields\": {\"TOPICS\": \"sport\"}}")));
+    }
+
+    @Test
+    void anOlderEventReplayedAfterANewerOneIsStale() throws Exception {
+        dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(400).withBody("{\"errorCode\":\"contacts:badRequest\"}")));
+        String older = accepted(newsletterAt("evt-first", "replay-order@example.com", true, "2024-05-02T09:00:00Z"));
+        awaitStatus(older, "dead");
+        stubPatchAnswers(200);
+        String newer = accepted(newsletterAt("evt-second", "replay-order@example.com", false, "2024-05-02T10:00:00Z"));
+        awaitStatus(newer, "delivered");
+
+        assertThat(admin("POST", "/admin/events/" + older + "/replay").statusCode()).isEqualTo(200);
+
+        awaitStatus(older, "stale");
+        dotdigital.verify(2, patchRequestedFor(urlPathMatching(".*"))); // the failed first try and the newer write
+    }
+
+    @Test
+    void aUserStateWithTheSameTimeButALowerVersionIsStale() throws Exception {
+        stubPatchAnswers(200);
+        String user = """
+                {"type": "user.updated", "parameters": {"new_entity": {"id": "u1", "organization_user_id": "ver@example.com",
+                  "updated_at": "2024-05-02T10:00:00Z", "version": 3,
+                  "consents": {"purposes": [{"id": "newsletter", "enabled": false}]}}}}""";
+        awaitStatus(accepted(user), "delivered");
+
+        String lower = accepted(user.replace("\"version\": 3", "\"version\": 2").replace("false", "true"));
+
+        awaitStatus(lower, "stale");
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void aContactWhoseEventIsRetryingDoesNotHoldBackOtherContacts() throws Exception {
+        dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(503)));
+        dotdigital.stubFor(contactPatch().atPriority(1).withRequestBody(equalToJson(
+                "{\"identifiers\": {\"email\": \"free@example.com\"}, \"dataFields\": {\"NEWSLETTER\": true}}"))
+                .willReturn(aResponse().withStatus(200)));
+
+        String stuck = accepted(newsletterEvent("evt-stuck", "stuck@example.com", false));
+        String free = accepted(newsletterEvent("evt-free", "free@example.com", true));
+
+        awaitStatus(free, "delivered");
+        assertThat(admin("GET", "/admin/events/" + stuck).body()).containsAnyOf("\"retrying\"", "\"pending\"", "\"dead\"");
+    }
+}
