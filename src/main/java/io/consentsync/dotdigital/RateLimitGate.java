@@ -32,6 +32,7 @@ public class RateLimitGate implements Processor {
     private final Duration maxPause;
     private volatile Instant pausedUntil = Instant.EPOCH;
     private volatile String reason;
+    private final java.util.concurrent.atomic.AtomicLong pauses = new java.util.concurrent.atomic.AtomicLong();
 
     public RateLimitGate(Clock clock, Duration defaultPause, Duration maxPause) {
         this.clock = clock;
@@ -41,6 +42,10 @@ public class RateLimitGate implements Processor {
 
     public boolean isOpen() {
         return !clock.instant().isBefore(pausedUntil);
+    }
+
+    public long pauseCount() {
+        return pauses.get();
     }
 
     public Instant pausedUntil() {
@@ -81,6 +86,7 @@ public class RateLimitGate implements Processor {
         view.put("paused", paused);
         view.put("pausedUntil", paused ? pausedUntil.toString() : null);
         view.put("reason", paused ? reason : null);
+        view.put("pausesSinceStart", pauses.get());
         return view;
     }
 
@@ -92,6 +98,7 @@ public class RateLimitGate implements Processor {
             pausedUntil = capped;
             reason = why;
             if (newPause) { // once per pause, not per event
+                pauses.incrementAndGet();
                 LOG.warn("Dotdigital rate limit: {}; pausing all calls until {} ({} ms)", why, capped,
                         Duration.between(now, capped).toMillis());
             }
