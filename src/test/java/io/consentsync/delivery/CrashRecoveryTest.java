@@ -41,6 +41,8 @@ class CrashRecoveryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** enough that, at the kill, some wait unclaimed in the store, some sit in the delivery queue, some are retrying */
+    private static final int EVENTS = 30;
 
     @TempDir
     Path tmp;
@@ -80,7 +82,7 @@ class CrashRecoveryTest {
         List<String> ids = new ArrayList<>();
         try (ConnectorProcess first = ConnectorProcess.start(properties, tmp.resolve("first.log"))) {
             first.awaitReady(Duration.ofSeconds(60));
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < EVENTS; i++) {
                 HttpResponse<String> r = post(first.port, "/webhooks/didomi", event("evt-crash-" + i, "crash" + i + "@example.com"));
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
                 ids.add(JSON.readTree(r.body()).path("id").asText());
@@ -100,7 +102,7 @@ class CrashRecoveryTest {
             }
             assertThat(second.output()).contains("claims released after restart: ");
         }
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < EVENTS; i++) {
             dotdigital.verify(1, patchRequestedFor(urlPathEqualTo("/contacts/v3/email/crash" + i + "@example.com")));
         }
     }

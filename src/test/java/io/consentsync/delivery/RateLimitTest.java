@@ -21,6 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RateLimitTest extends ConnectorTestSupport {
 
     @Override
+    protected java.util.Map<String, String> extraProperties() {
+        // one call at a time: WireMock scenarios (the 429 sequence) are not safe under concurrent requests
+        return java.util.Map.of("sync.delivery.concurrency", "1");
+    }
+
+    @Override
     protected String integration() {
         return super.integration().replace("\"upsert_mode\": false", "\"upsert_mode\": true");
     }
