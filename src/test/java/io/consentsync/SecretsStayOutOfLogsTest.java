@@ -43,7 +43,7 @@ class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
         String log = Files.readString(Path.of("target/test-logs/connector.log"));
         String ddBasic = Base64.getEncoder().encodeToString(("apiuser-test@apiconnector.com:" + DOTDIGITAL_PASSWORD)
                 .getBytes(StandardCharsets.UTF_8));
-        assertThat(log).contains("event " + id + " is dead");
+        assertThat(log).contains("outcome event=" + id + " type=event.created status=dead");
         for (String secret : new String[] {DOTDIGITAL_PASSWORD, ADMIN_PASSWORD, CLIENT_SECRET,
                 token, ddBasic}) {
             assertThat(log).doesNotContain(secret);

@@ -22,6 +22,10 @@ import io.consentsync.mapping.DataFieldCatalog;
 import io.consentsync.mapping.DataFieldConverter;
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.mapping.MappingHealthCheck;
+import io.consentsync.observe.DotdigitalHealthCheck;
+import io.consentsync.observe.EventStoreHealthCheck;
+import io.consentsync.observe.OutcomeLog;
+import io.consentsync.observe.SyncMetrics;
 import io.consentsync.ordering.StaleWriteGuard;
 import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.EventStore;
@@ -88,7 +92,14 @@ public class SyncConfiguration implements CamelConfiguration {
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new MappingHealthCheck(mappingCheck));
+            health.register(new EventStoreHealthCheck(store));
+            health.register(new DotdigitalHealthCheck(integration, mappingCheck));
         }
+        SyncMetrics metrics = new SyncMetrics(context, clock);
+        metrics.watch(store);
+        store.addListener(metrics);
+        store.addListener(new OutcomeLog(clock));
+        rateLimit.onPause(metrics::rateLimitPause);
         AdminAuthenticator admin = new AdminAuthenticator(prop(props, "sync.admin.username", "admin"),
                 prop(props, "sync.admin.password", null));
 
@@ -110,14 +121,15 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("rateLimitDeferral", new RateLimitDeferral(rateLimit, store));
         registry.bind("mappingCheck", mappingCheck);
         registry.bind("contactPatchBuilder", new ContactPatchBuilder());
-        registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry));
+        registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry, metrics));
         registry.bind("deadEventRecorder", new DeadEventRecorder(store));
         registry.bind("adminAuthenticator", admin);
         registry.bind("adminEventsApi", new AdminEventsApi(store, integration));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
-        context.getComponent("http", HttpComponent.class)
-                .setHttpClientConfigurer(new DotdigitalCredentials(integration.username(), integration.password()));
+        HttpComponent http = context.getComponent("http", HttpComponent.class);
+        http.setHttpClientConfigurer(new DotdigitalCredentials(integration.username(), integration.password()));
+        http.setHttpActivityListener(metrics);
 
         LOG.info("Integration: {}", integration);
         LOG.info("Retry schedule: {} retries, delays {} ms, spread {}s{}", retry.maxRedeliveries(), retry.delays(),

@@ -3,13 +3,9 @@ package io.consentsync.dotdigital;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Dead-letter step: the event is {@code dead} with Dotdigital's status code and error text; replay brings it back. */
 public class DeadEventRecorder implements Processor {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DeadEventRecorder.class);
 
     private final EventStore store;
 
@@ -24,7 +20,6 @@ public class DeadEventRecorder implements Processor {
             id = exchange.getMessage().getBody(String.class);
         }
         DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        store.markDead(id, failure.reason(), failure.statusCode());
-        LOG.error("event {} is dead: {}", id, failure.reason());
+        store.markDead(id, failure.reason(), failure.statusCode()); // logged by the store's outcome log
     }
 }

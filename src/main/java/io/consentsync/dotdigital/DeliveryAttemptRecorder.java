@@ -1,6 +1,7 @@
 package io.consentsync.dotdigital;
 
 import io.consentsync.config.RetrySchedule;
+import io.consentsync.observe.SyncMetrics;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,10 +18,12 @@ public class DeliveryAttemptRecorder implements Processor {
 
     private final EventStore store;
     private final RetrySchedule schedule;
+    private final SyncMetrics metrics;
 
-    public DeliveryAttemptRecorder(EventStore store, RetrySchedule schedule) {
+    public DeliveryAttemptRecorder(EventStore store, RetrySchedule schedule, SyncMetrics metrics) {
         this.store = store;
         this.schedule = schedule;
+        this.metrics = metrics;
     }
 
     @Override
@@ -29,7 +32,8 @@ public class DeliveryAttemptRecorder implements Processor {
         int retry = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         long delay = schedule.delayBefore(retry);
-        store.recordRetry(id, failure.reason(), delay);
-        LOG.warn("event {} retry {}/{} after {} ms: {}", id, retry, schedule.maxRedeliveries(), delay, failure.reason());
+        store.recordRetry(id, failure.reason(), delay); // logged by the store's outcome log
+        metrics.redelivery();
+        LOG.debug("event {} retry {}/{} after {} ms", id, retry, schedule.maxRedeliveries(), delay);
     }
 }

@@ -33,6 +33,12 @@ public class RateLimitGate implements Processor {
     private volatile Instant pausedUntil = Instant.EPOCH;
     private volatile String reason;
     private final java.util.concurrent.atomic.AtomicLong pauses = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Runnable onPause = () -> { };
+
+    /** Called once at the start of each pause (metrics). */
+    public void onPause(Runnable callback) {
+        this.onPause = callback;
+    }
 
     public RateLimitGate(Clock clock, Duration defaultPause, Duration maxPause) {
         this.clock = clock;
@@ -99,6 +105,7 @@ public class RateLimitGate implements Processor {
             reason = why;
             if (newPause) { // once per pause, not per event
                 pauses.incrementAndGet();
+                onPause.run();
                 LOG.warn("Dotdigital rate limit: {}; pausing all calls until {} ({} ms)", why, capped,
                         Duration.between(now, capped).toMillis());
             }

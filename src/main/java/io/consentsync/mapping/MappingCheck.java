@@ -31,6 +31,7 @@ public class MappingCheck {
     private final Clock clock;
     private volatile List<String> problems = List.of();
     private volatile String unreachable = "not checked yet";
+    private volatile Integer failureStatusCode;
     private volatile Instant checkedAt;
 
     public MappingCheck(IntegrationConfig config, DataFieldCatalog catalog, Clock clock) {
@@ -99,12 +100,15 @@ public class MappingCheck {
         }
         problems = List.copyOf(found);
         unreachable = null;
+        failureStatusCode = null;
         checkedAt = clock.instant();
     }
 
     /** The check could not reach Dotdigital (down, wrong credentials, wrong region). */
     public void recordFailure(Exchange exchange) {
-        String reason = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)).reason();
+        DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        String reason = failure.reason();
+        failureStatusCode = failure.statusCode();
         if (!reason.equals(unreachable)) {
             LOG.warn("Mapping check could not read Dotdigital's data fields: {}", reason);
         }
@@ -118,6 +122,11 @@ public class MappingCheck {
 
     public String unreachable() {
         return unreachable;
+    }
+
+    /** HTTP status of the last failed read of Dotdigital, null when it answered or never did. */
+    public Integer failureStatusCode() {
+        return failureStatusCode;
     }
 
     public Instant checkedAt() {

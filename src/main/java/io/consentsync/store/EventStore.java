@@ -1,5 +1,6 @@
 package io.consentsync.store;
 
+import io.consentsync.observe.EventOutcomeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +38,23 @@ public class EventStore {
     private final String instanceId;
     private final long leaseMs;
     private final Clock clock;
+    private volatile List<EventOutcomeListener> listeners = List.of();
+
+    /** Pending and retrying events: how many, and when the oldest arrived (null when none). */
+    public record WaitingSummary(long count, Instant oldestReceivedAt) {
+    }
 
     public EventStore(DataSource dataSource, String instanceId, long leaseMs, Clock clock) {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
         this.leaseMs = leaseMs;
         this.clock = clock;
+    }
+
+    public void addListener(EventOutcomeListener listener) {
+        List<EventOutcomeListener> next = new ArrayList<>(listeners);
+        next.add(listener);
+        listeners = List.copyOf(next);
     }
 
     public DataSource dataSource() {
@@ -71,9 +83,14 @@ public class EventStore {
             ps.setObject(12, at(now));
             ps.setObject(13, at(now));
             ps.executeUpdate();
+            listeners.forEach(l -> l.onAccepted(event.type(), false));
+            if (event.status().isFinal()) {
+                find(id).ifPresent(this::notifyOutcome);
+            }
             return new StoreResult(id, false, event.status());
         } catch (SQLException e) {
             if (isUniqueViolation(e)) {
+                listeners.forEach(l -> l.onAccepted(event.type(), true));
                 return queryOne("select " + COLUMNS + " from consent_event where dedup_key = ?", event.dedupKey())
                         .map(earlier -> new StoreResult(earlier.id(), true, earlier.status()))
                         .orElseThrow(() -> unavailable("duplicate event vanished", e));
@@ -142,6 +159,7 @@ public class EventStore {
         update("update consent_event set status = 'retrying', reason = ?, attempts = attempts + 1, updated_at = ?, "
                         + "claimed_until = ? where id = ?",
                 truncate(reason), at(now), at(now.plusMillis(delayMs + leaseMs)), id);
+        find(id).ifPresent(this::notifyOutcome);
     }
 
     /**
@@ -235,8 +253,29 @@ public class EventStore {
         update("update consent_event set status = ?, reason = ?, last_response_code = ?, fields_written = ?, "
                         + "updated_at = ?, next_attempt_at = null, claimed_by = null, claimed_until = null where id = ?",
                 status.id(), truncate(reason), responseCode, fieldsWritten, at(clock.instant()), id);
-        LOG.info("event {} {}{}{}", id, status.id(), responseCode == null ? "" : " (HTTP " + responseCode + ")",
-                reason == null ? "" : ": " + reason);
+        find(id).ifPresent(this::notifyOutcome);
+    }
+
+    private void notifyOutcome(StoredEvent event) {
+        for (EventOutcomeListener l : listeners) {
+            try {
+                l.onOutcome(event);
+            } catch (RuntimeException e) {
+                LOG.warn("outcome listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    public WaitingSummary waitingSummary() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*), min(received_at) from consent_event where " + WAITING);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
+            return new WaitingSummary(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+        } catch (SQLException e) {
+            throw unavailable("cannot count waiting events", e);
+        }
     }
 
     private Optional<StoredEvent> queryOne(String sql, String arg) {

@@ -1,0 +1,59 @@
+package io.consentsync.observe;
+
+import io.consentsync.config.IntegrationConfig;
+import io.consentsync.mapping.MappingCheck;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+import java.util.Map;
+
+/**
+ * Can the connector use Dotdigital (from the periodic read of the data fields)? Wrong credentials (401) and wrong
+ * region (403) are told apart. Part of /observe/health, deliberately not of readiness: while Dotdigital is down
+ * the connector must keep accepting webhooks, which wait safely in the store.
+ */
+public class DotdigitalHealthCheck extends AbstractHealthCheck {
+
+    private final IntegrationConfig config;
+    private final MappingCheck check;
+
+    public DotdigitalHealthCheck(IntegrationConfig config, MappingCheck check) {
+        super("consent-sync", "dotdigital");
+        this.config = config;
+        this.check = check;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("url", config.baseUrl());
+        if (!config.readyForDelivery()) {
+            builder.up().message("delivery paused: no real Dotdigital account configured");
+            return;
+        }
+        Integer code = check.failureStatusCode();
+        String failure = check.unreachable();
+        if (failure == null) {
+            builder.up().message("Dotdigital answered at " + check.checkedAt());
+        } else if (check.checkedAt() == null) {
+            builder.up().message("not checked yet");
+        } else if (code != null && code == 401) {
+            builder.down().message("Dotdigital rejected the API user's credentials (HTTP 401): check "
+                    + "authentication.username and the password");
+        } else if (code != null && code == 403) {
+            builder.down().message("Dotdigital refused access (HTTP 403): most often the wrong region in authentication.url "
+                    + "(r1 Europe, r2 North America, r3 Asia Pacific)");
+        } else {
+            builder.down().message("Dotdigital cannot be reached: " + failure);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.consentsync.observe;
+
+import io.consentsync.store.StoredEvent;
+
+/** Told by the event store about every stored event and every final or retry outcome. */
+public interface EventOutcomeListener {
+
+    void onAccepted(String type, boolean duplicate);
+
+    void onOutcome(StoredEvent event);
+
+    EventOutcomeListener NONE = new EventOutcomeListener() {
+        @Override
+        public void onAccepted(String type, boolean duplicate) {
+        }
+
+        @Override
+        public void onOutcome(StoredEvent event) {
+        }
+    };
+}
