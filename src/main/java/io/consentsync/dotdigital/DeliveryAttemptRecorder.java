@@ -32,7 +32,7 @@ public class DeliveryAttemptRecorder implements Processor {
         int retry = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         long delay = schedule.delayBefore(retry);
-        store.recordRetry(id, failure.reason(), delay); // logged by the store's outcome log
+        store.recordRetry(id, failure.reason(), failure.statusCode(), delay); // logged by the store's outcome log
         metrics.redelivery();
         LOG.debug("event {} retry {}/{} after {} ms", id, retry, schedule.maxRedeliveries(), delay);
     }

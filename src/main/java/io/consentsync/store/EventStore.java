@@ -154,11 +154,11 @@ public class EventStore {
     }
 
     /** A retry is scheduled: count it, keep the reason, and hold the claim past the wait. */
-    public void recordRetry(String id, String reason, long delayMs) {
+    public void recordRetry(String id, String reason, Integer responseCode, long delayMs) {
         Instant now = clock.instant();
-        update("update consent_event set status = 'retrying', reason = ?, attempts = attempts + 1, updated_at = ?, "
-                        + "claimed_until = ? where id = ?",
-                truncate(reason), at(now), at(now.plusMillis(delayMs + leaseMs)), id);
+        update("update consent_event set status = 'retrying', reason = ?, last_response_code = ?, attempts = attempts + 1, "
+                        + "updated_at = ?, claimed_until = ? where id = ?",
+                truncate(reason), responseCode, at(now), at(now.plusMillis(delayMs + leaseMs)), id);
         find(id).ifPresent(this::notifyOutcome);
     }
 

@@ -94,7 +94,13 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         props.put("camel.server.port", String.valueOf(port));
         managementPort = AvailablePortFinder.getNextAvailable();
         props.put("camel.management.port", String.valueOf(managementPort));
-        jdbcUrl = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        // created here, opened by the connector with IFEXISTS: once shut down by a test, the store is unreachable
+        String db = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db, "sa", "")) {
+            jdbcUrl = db + ";IFEXISTS=TRUE";
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
         props.put("sync.store.jdbc-url", jdbcUrl);
         props.put("sync.integration-file", writeIntegration(integration()).toString());
         props.put("sync.dotdigital.password", DOTDIGITAL_PASSWORD);
