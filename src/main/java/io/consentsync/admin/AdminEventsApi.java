@@ -1,6 +1,8 @@
 package io.consentsync.admin;
 
 import io.consentsync.config.IntegrationConfig;
+import io.consentsync.dotdigital.RateLimitGate;
+import org.apache.camel.health.HealthCheck;
 import io.consentsync.intake.RejectedRequestException;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
@@ -20,10 +22,35 @@ public class AdminEventsApi {
 
     private final EventStore store;
     private final IntegrationConfig config;
+    private final HealthCheck dotdigital;
+    private final RateLimitGate rateLimit;
 
-    public AdminEventsApi(EventStore store, IntegrationConfig config) {
+    public AdminEventsApi(EventStore store, IntegrationConfig config, HealthCheck dotdigital, RateLimitGate rateLimit) {
         this.store = store;
         this.config = config;
+        this.dotdigital = dotdigital;
+        this.rateLimit = rateLimit;
+    }
+
+    /** What the status page shows: the pipeline counts, the last dead events, Dotdigital's health, the pause. */
+    public Map<String, Object> summary() {
+        Map<EventStatus, Long> byStatus = store.countByStatus();
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("received", byStatus.values().stream().mapToLong(Long::longValue).sum());
+        counts.put("waiting", byStatus.getOrDefault(EventStatus.PENDING, 0L) + byStatus.getOrDefault(EventStatus.RETRYING, 0L));
+        for (EventStatus s : List.of(EventStatus.DELIVERED, EventStatus.SKIPPED, EventStatus.IGNORED, EventStatus.STALE, EventStatus.DEAD)) {
+            counts.put(s.id(), byStatus.getOrDefault(s, 0L));
+        }
+        HealthCheck.Result health = dotdigital.call();
+        Map<String, Object> dd = new LinkedHashMap<>();
+        dd.put("status", health.getState().name());
+        dd.put("message", health.getMessage().orElse(null));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("counts", counts);
+        answer.put("recentDead", store.list(EventStatus.DEAD, 10).stream().map(StoredEvent::view).toList());
+        answer.put("dotdigital", dd);
+        answer.put("rateLimit", rateLimit.view());
+        return answer;
     }
 
     /** Every event of one contact with what was written and Dotdigital's answer: the audit trail for that person. */

@@ -93,7 +93,10 @@ public class SyncConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(new MappingHealthCheck(mappingCheck));
             health.register(new EventStoreHealthCheck(store));
-            health.register(new DotdigitalHealthCheck(integration, mappingCheck));
+        }
+        DotdigitalHealthCheck dotdigitalHealth = new DotdigitalHealthCheck(integration, mappingCheck);
+        if (health != null) {
+            health.register(dotdigitalHealth);
         }
         SyncMetrics metrics = new SyncMetrics(context, clock);
         metrics.watch(store);
@@ -124,7 +127,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry, metrics));
         registry.bind("deadEventRecorder", new DeadEventRecorder(store));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store, integration));
+        registry.bind("adminEventsApi", new AdminEventsApi(store, integration, dotdigitalHealth, rateLimit));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);

@@ -266,6 +266,21 @@ public class EventStore {
         }
     }
 
+    /** How many events are in each status (statuses without events are absent). */
+    public java.util.Map<EventStatus, Long> countByStatus() {
+        java.util.Map<EventStatus, Long> counts = new java.util.EnumMap<>(EventStatus.class);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select status, count(*) from consent_event group by status");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(EventStatus.fromId(rs.getString(1)), rs.getLong(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw unavailable("cannot count events", e);
+        }
+    }
+
     public WaitingSummary waitingSummary() {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("select count(*), min(received_at) from consent_event where " + WAITING);
