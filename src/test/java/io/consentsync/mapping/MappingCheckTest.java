@@ -3,8 +3,6 @@ package io.consentsync.mapping;
 import io.consentsync.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -37,16 +35,11 @@ class MappingCheckTest extends ConnectorTestSupport {
     @Test
     void readinessNamesEveryMappingProblem() {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            HttpResponse<String> ready = readiness();
+            HttpResponse<String> ready = management("/observe/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body())
                     .contains("data field NOT_THERE (mapped from consents_channels_sms_enabled) does not exist in Dotdigital")
                     .contains("data field LI_DATE is Date but consents_purposes_marketing_enabled yields Boolean values");
         });
-    }
-
-    HttpResponse<String> readiness() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -3,8 +3,6 @@ package io.consentsync.mapping;
 import io.consentsync.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -60,9 +58,7 @@ class MissingDataFieldCreationTest extends ConnectorTestSupport {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 dotdigital.verify(2, getRequestedFor(urlPathEqualTo("/v2/data-fields"))));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ready = management("/observe/health/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
             assertThat(ready.body()).contains("{\"name\":\"dotdigital-mapping\",\"status\":\"UP\"}");
         });

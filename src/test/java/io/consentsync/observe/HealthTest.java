@@ -3,8 +3,6 @@ package io.consentsync.observe;
 import io.consentsync.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,34 +32,29 @@ class HealthTest extends ConnectorTestSupport {
     @Test
     void saysWhenTheCredentialsAreWrongAndWhenTheRegionIs() throws Exception {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            HttpResponse<String> health = health("/observe/health");
+            HttpResponse<String> health = management("/observe/health");
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(health.body()).contains("\"name\":\"dotdigital\",\"status\":\"DOWN\"")
                     .contains("rejected the API user's credentials (HTTP 401)");
         });
-        assertThat(health("/observe/health/ready").statusCode()).as("Dotdigital trouble keeps webhooks flowing").isEqualTo(200);
+        assertThat(management("/observe/health/ready").statusCode()).as("Dotdigital trouble keeps webhooks flowing").isEqualTo(200);
 
         dotdigital.stubFor(get(urlPathEqualTo("/v2/data-fields")).willReturn(aResponse().withStatus(403).withBody("Access is denied")));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(health("/observe/health").body()).contains("HTTP 403").contains("wrong region"));
+                assertThat(management("/observe/health").body()).contains("HTTP 403").contains("wrong region"));
     }
 
     @Test
     void readinessIsDownWhileTheStoreIsUnreachable() throws Exception {
-        assertThat(health("/observe/health/ready").statusCode()).isEqualTo(200);
+        assertThat(management("/observe/health/ready").statusCode()).isEqualTo(200);
         try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
             c.createStatement().execute("SHUTDOWN"); // the store opens with IFEXISTS: no connection succeeds now
         }
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            HttpResponse<String> ready = health("/observe/health/ready");
+            HttpResponse<String> ready = management("/observe/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("\"name\":\"event-store\",\"status\":\"DOWN\"")
                     .contains("the event store cannot be reached");
         });
-    }
-
-    private HttpResponse<String> health(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

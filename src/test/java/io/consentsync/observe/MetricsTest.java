@@ -3,9 +3,6 @@ package io.consentsync.observe;
 import io.consentsync.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -59,8 +56,7 @@ class MetricsTest extends ConnectorTestSupport {
     }
 
     private String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return management("/observe/metrics").body();
     }
 
     private static double value(String metrics, String series) {
