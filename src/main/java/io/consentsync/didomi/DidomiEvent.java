@@ -45,10 +45,6 @@ public final class DidomiEvent {
         return type().startsWith("user.");
     }
 
-    public boolean isDeletion() {
-        return type().endsWith(".deleted");
-    }
-
     /** Where the entity of this type lives, as a JSON path for error messages. */
     public String entityPath() {
         return type().endsWith(".updated") ? "parameters.new_entity" : "parameters.entity";

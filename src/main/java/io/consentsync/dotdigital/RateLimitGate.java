@@ -50,10 +50,6 @@ public class RateLimitGate implements Processor {
         return !clock.instant().isBefore(pausedUntil);
     }
 
-    public long pauseCount() {
-        return pauses.get();
-    }
-
     public Instant pausedUntil() {
         return pausedUntil;
     }

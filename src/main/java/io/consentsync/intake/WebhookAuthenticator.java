@@ -16,10 +16,6 @@ public class WebhookAuthenticator implements Processor {
         this.signer = signer;
     }
 
-    public boolean isEnabled() {
-        return signer != null;
-    }
-
     @Override
     public void process(Exchange exchange) {
         if (signer == null) {

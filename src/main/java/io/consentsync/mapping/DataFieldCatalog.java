@@ -61,10 +61,6 @@ public class DataFieldCatalog {
         loadedAt = clock.instant();
     }
 
-    public boolean isLoaded() {
-        return fields != null;
-    }
-
     public Optional<DataField> find(String name) {
         Map<String, DataField> current = fields;
         return current == null ? Optional.empty() : Optional.ofNullable(current.get(key(name)));

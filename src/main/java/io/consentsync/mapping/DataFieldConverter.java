@@ -39,10 +39,12 @@ public class DataFieldConverter implements Processor {
                 problems.add("data field " + field + " (mapped from " + from + ") does not exist in Dotdigital");
                 return;
             }
-            Object v = value == null ? null : convert(value, target.type());
             if (value == null) {
                 converted.put(target.name(), null); // clearing: any type holds null
-            } else if (v == null) {
+                return;
+            }
+            Object v = convert(value, target.type());
+            if (v == null) {
                 problems.add("data field " + target.name() + " has type " + target.type() + " and cannot hold "
                         + describe(value) + " from " + from);
             } else {

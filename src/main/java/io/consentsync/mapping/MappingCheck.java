@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -131,9 +130,5 @@ public class MappingCheck {
 
     public Instant checkedAt() {
         return checkedAt;
-    }
-
-    public Set<String> mappedFields() {
-        return Set.copyOf(config.mappings().stream().map(IntegrationConfig.Mapping::dataField).toList());
     }
 }

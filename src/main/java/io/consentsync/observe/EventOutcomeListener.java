@@ -8,14 +8,4 @@ public interface EventOutcomeListener {
     void onAccepted(String type, boolean duplicate);
 
     void onOutcome(StoredEvent event);
-
-    EventOutcomeListener NONE = new EventOutcomeListener() {
-        @Override
-        public void onAccepted(String type, boolean duplicate) {
-        }
-
-        @Override
-        public void onOutcome(StoredEvent event) {
-        }
-    };
 }

@@ -87,12 +87,12 @@ public class EventStore {
             if (event.status().isFinal()) {
                 find(id).ifPresent(this::notifyOutcome);
             }
-            return new StoreResult(id, false, event.status());
+            return new StoreResult(id, false);
         } catch (SQLException e) {
             if (isUniqueViolation(e)) {
                 listeners.forEach(l -> l.onAccepted(event.type(), true));
                 return queryOne("select " + COLUMNS + " from consent_event where dedup_key = ?", event.dedupKey())
-                        .map(earlier -> new StoreResult(earlier.id(), true, earlier.status()))
+                        .map(earlier -> new StoreResult(earlier.id(), true))
                         .orElseThrow(() -> unavailable("duplicate event vanished", e));
             }
             throw unavailable("cannot store event", e);
@@ -204,8 +204,9 @@ public class EventStore {
         if (!status.isReplayable()) {
             throw new IllegalArgumentException("only dead or skipped events can be replayed");
         }
-        return update("update consent_event set status = 'pending', reason = 'replayed after ' || status || "
-                        + "coalesce(': ' || reason, ''), next_attempt_at = null, claimed_by = null, claimed_until = null, "
+        // the reason is cut to its column's 2000 characters, as truncate() does for single replays
+        return update("update consent_event set status = 'pending', reason = substring('replayed after ' || status || "
+                        + "coalesce(': ' || reason, '') from 1 for 2000), next_attempt_at = null, claimed_by = null, claimed_until = null, "
                         + "updated_at = ? where status = ? and updated_at >= ?",
                 at(clock.instant()), status.id(), at(since == null ? Instant.EPOCH : since));
     }

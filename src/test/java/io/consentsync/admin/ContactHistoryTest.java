@@ -46,6 +46,21 @@ class ContactHistoryTest extends ConnectorTestSupport {
     }
 
     @Test
+    void bulkReplayKeepsAReasonAlreadyAtItsFullLength() throws Exception {
+        dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(400)
+                .withBody("{\"errorCode\":\"contacts:badRequest\",\"description\":\"" + "x".repeat(2100) + "\"}")));
+        String id = accepted(newsletterEvent("evt-long", "long@example.com", true));
+        awaitStatus(id, "dead");
+        stubPatchAnswers(200);
+
+        HttpResponse<String> r = admin("POST", "/admin/events/replay?status=dead");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).path("replayed").asInt()).isEqualTo(1);
+        awaitStatus(id, "delivered");
+    }
+
+    @Test
     void replaysEveryDeadEventSinceAGivenTime() throws Exception {
         dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(400).withBody("{\"errorCode\":\"contacts:badRequest\"}")));
         List<String> ids = new ArrayList<>();
