@@ -8,9 +8,11 @@ import io.consentsync.dotdigital.ContactLookupStrategy;
 import io.consentsync.dotdigital.ContactPatchBuilder;
 import io.consentsync.dotdigital.DeadEventRecorder;
 import io.consentsync.dotdigital.DeliveryAttemptRecorder;
+import io.consentsync.delivery.DeliveryOutcomes;
 import io.consentsync.dotdigital.DotdigitalCredentials;
 import io.consentsync.dotdigital.RateLimitDeferral;
 import io.consentsync.dotdigital.RateLimitGate;
+import io.consentsync.dotdigital.UnchangedValues;
 import io.consentsync.intake.ErrorResponder;
 import io.consentsync.intake.EventClassifier;
 import io.consentsync.intake.OAuthTokenEndpoint;
@@ -126,6 +128,8 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("contactPatchBuilder", new ContactPatchBuilder());
         registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry, metrics));
         registry.bind("deadEventRecorder", new DeadEventRecorder(store));
+        registry.bind("deliveryOutcomes", new DeliveryOutcomes(store));
+        registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
         registry.bind("adminEventsApi", new AdminEventsApi(store, integration, dotdigitalHealth, rateLimit));
 

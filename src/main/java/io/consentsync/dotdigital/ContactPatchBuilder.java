@@ -1,6 +1,5 @@
 package io.consentsync.dotdigital;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -25,7 +24,6 @@ public class ContactPatchBuilder implements Processor {
                 exchange.getVariable("identifierValue", String.class)));
         body.put("dataFields", dataFields);
         exchange.setVariable("dataFieldsWritten", dataFields);
-        exchange.setVariable("dataFieldsJson", JSON.writeValueAsString(dataFields));
         exchange.getMessage().setBody(JSON.writeValueAsString(body));
     }
 }

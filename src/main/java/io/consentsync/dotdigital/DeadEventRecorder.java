@@ -1,10 +1,12 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ContactBatch;
+import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-/** Dead-letter step: the event is {@code dead} with Dotdigital's status code and error text; replay brings it back. */
+/** Dead-letter step: each event of the batch is {@code dead} with Dotdigital's status code and error text; replay brings it back. */
 public class DeadEventRecorder implements Processor {
 
     private final EventStore store;
@@ -15,11 +17,14 @@ public class DeadEventRecorder implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String id = exchange.getVariable("eventId", String.class);
-        if (id == null) {
-            id = exchange.getMessage().getBody(String.class);
+        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        if (batch == null) {
+            // the batch could not be loaded (the store failed): its events still wait, free the contact for later
+            store.releaseContact(exchange.getVariable("contactKey", String.class));
+            return;
         }
         DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        store.markDead(id, failure.reason(), failure.statusCode()); // logged by the store's outcome log
+        // logged by the store's outcome log
+        store.finishBatch(batch.contactKey(), batch.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
     }
 }

@@ -1,6 +1,7 @@
 package io.consentsync.dotdigital;
 
 import io.consentsync.config.RetrySchedule;
+import io.consentsync.delivery.ContactBatch;
 import io.consentsync.observe.SyncMetrics;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The error handler's {@code onRedelivery} hook: before each retry, records on the event that it is
- * {@code retrying}, the attempt count and why, so the admin API and a restart see it.
+ * {@code retrying}, the attempt count and why on each event of the batch, so the admin API and a restart see it.
  */
 public class DeliveryAttemptRecorder implements Processor {
 
@@ -28,12 +29,15 @@ public class DeliveryAttemptRecorder implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String id = exchange.getVariable("eventId", String.class);
+        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
         int retry = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         long delay = schedule.delayBefore(retry);
-        store.recordRetry(id, failure.reason(), failure.statusCode(), delay); // logged by the store's outcome log
+        if (batch != null) { // null when the batch could not even be loaded: nothing to record on
+            // logged by the store's outcome log
+            store.recordRetry(batch.contactKey(), batch.openIds(), failure.reason(), failure.statusCode(), delay);
+            LOG.debug("events {} retry {}/{} after {} ms", batch.openIds(), retry, schedule.maxRedeliveries(), delay);
+        }
         metrics.redelivery();
-        LOG.debug("event {} retry {}/{} after {} ms", id, retry, schedule.maxRedeliveries(), delay);
     }
 }

@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ContactBatch;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -9,7 +10,7 @@ import java.time.Instant;
 
 /**
  * Handles a 429 (or a call refused while paused): pauses the client per Dotdigital's headers and puts the event
- * back in the store until the pause ends. It never spends the event's retries and never makes it dead.
+ * batch back in the store until the pause ends. It never spends the event's retries and never makes it dead.
  */
 public class RateLimitDeferral implements Processor {
 
@@ -25,7 +26,11 @@ public class RateLimitDeferral implements Processor {
     public void process(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Instant until = caught instanceof HttpOperationFailedException http ? gate.onTooManyRequests(http) : gate.pausedUntil();
-        store.deferUntil(exchange.getVariable("eventId", String.class), until,
-                "waiting for Dotdigital's rate limit until " + until);
+        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        if (batch == null) { // refused before the batch was loaded
+            store.releaseContact(exchange.getVariable("contactKey", String.class));
+            return;
+        }
+        store.deferUntil(batch.contactKey(), batch.openIds(), until, "waiting for Dotdigital's rate limit until " + until);
     }
 }

@@ -3,6 +3,7 @@ package io.consentsync.mapping;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.config.IntegrationConfig;
+import io.consentsync.delivery.ContactBatch;
 import io.consentsync.didomi.ConsentValues;
 import io.consentsync.didomi.DidomiEvent;
 import io.consentsync.store.StoredEvent;
@@ -11,12 +12,15 @@ import org.apache.camel.Processor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Maps a stored event to the Dotdigital data fields it sets: body becomes {@code Map<field, raw value>} in mapping
- * order (only keys the event carries, no null choices; every mapped field as null for a user.deleted under
- * {@code on_user_deleted: clear}). Sets the variables the guard, the lookup and the write need.
+ * Maps the events of one contact (body: {@code List<StoredEvent>} in consent order) to the Dotdigital data fields
+ * they set, coalesced into one write: body becomes {@code Map<field, raw value>}, each field from the newest choice
+ * that sets it (only keys an event carries, no null choices; every mapped field as null for a user.deleted under
+ * {@code on_user_deleted: clear}). Variable {@code batch} keeps which event each value comes from; the other
+ * variables are what the guard, the lookup and the write need.
  */
 public class ConsentMapper implements Processor {
 
@@ -29,34 +33,42 @@ public class ConsentMapper implements Processor {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
-        StoredEvent stored = exchange.getMessage().getMandatoryBody(StoredEvent.class);
-        DidomiEvent event = new DidomiEvent(JSON.readTree(stored.payload()));
-        boolean clear = event.type().equals("user.deleted"); // only pending under on_user_deleted = clear
-        ConsentValues values = new ConsentValues(event);
-        Map<String, Object> fields = new LinkedHashMap<>();
+        List<StoredEvent> events = exchange.getMessage().getMandatoryBody(List.class);
+        StoredEvent first = events.get(0);
+        ContactBatch batch = new ContactBatch(first.contactKey());
         Map<String, String> sources = new LinkedHashMap<>();
-        for (IntegrationConfig.Mapping m : config.mappings()) {
-            if (clear) {
-                fields.put(m.dataField(), null); // Dotdigital clears a data field sent as null
-                sources.put(m.dataField(), "user.deleted");
-            } else {
-                values.resolve(m.didomiKey()).ifPresent(v -> {
-                    fields.put(m.dataField(), v);
-                    sources.put(m.dataField(), m.didomiKey());
-                });
+        boolean newestClears = false;
+        for (StoredEvent stored : events) { // consent order: a later choice overrides an earlier one
+            DidomiEvent event = new DidomiEvent(JSON.readTree(stored.payload()));
+            boolean clear = event.type().equals("user.deleted"); // only pending under on_user_deleted = clear
+            ConsentValues values = new ConsentValues(event);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (IntegrationConfig.Mapping m : config.mappings()) {
+                if (clear) {
+                    fields.put(m.dataField(), null); // Dotdigital clears a data field sent as null
+                    sources.put(m.dataField(), "user.deleted");
+                } else {
+                    values.resolve(m.didomiKey()).ifPresent(v -> {
+                        fields.put(m.dataField(), v);
+                        sources.put(m.dataField(), m.didomiKey());
+                    });
+                }
+            }
+            batch.add(stored, fields);
+            if (!fields.isEmpty()) {
+                newestClears = clear;
             }
         }
+        exchange.setVariable("batch", batch);
         exchange.setVariable("identifierType", config.identifier());
-        exchange.setVariable("identifierValue", stored.organizationUserId());
-        exchange.setVariable("identifierPath", encodePathSegment(stored.organizationUserId()));
-        exchange.setVariable("contactKey", stored.contactKey());
-        exchange.setVariable("consentTime", stored.consentTime());
-        exchange.setVariable("consentVersion", stored.consentVersion());
+        exchange.setVariable("identifierValue", first.organizationUserId());
+        exchange.setVariable("identifierPath", encodePathSegment(first.organizationUserId()));
         // a deletion never creates a contact just to clear it: look it up even in upsert mode
-        exchange.setVariable("lookupRequired", !config.upsertMode() || clear);
+        exchange.setVariable("lookupRequired", !config.upsertMode() || newestClears);
         exchange.setVariable("mappingSources", sources);
-        exchange.getMessage().setBody(fields);
+        exchange.getMessage().setBody(batch.mergedFields());
     }
 
     /** RFC 3986 path segment: unreserved characters and '@' stay, everything else (incl. '+', ''', '/') is %XX. */

@@ -15,17 +15,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * The durable inbox and outcome log. Intake answers 2xx only after {@link #accept} committed; delivery claims
- * due events with a lease (claimed_by / claimed_until), so a crashed holder's events are taken over when the
- * lease runs out and a restarted instance releases its own claims at once. At most one event per contact is
- * claimed at a time, so two choices of one person never race each other to Dotdigital.
+ * The durable inbox and outcome log. Intake answers 2xx only after {@link #accept} committed. Delivery claims a
+ * contact (table contact_claim, a lease with an owner) and takes all its due events as one batch, so two choices of
+ * one person never race each other to Dotdigital, across threads and instances. A crashed holder's claims are taken
+ * over when the lease runs out; a restarted instance releases its own at once.
  */
 public class EventStore {
 
@@ -100,100 +98,152 @@ public class EventStore {
     }
 
     /**
-     * Claims up to {@code limit} waiting events whose time has come and that nobody holds, oldest first, at most one
-     * per contact and none for a contact whose earlier event is still being delivered. Returns their ids.
+     * Claims up to {@code limit} contacts that have waiting events whose time has come and that no live claim holds,
+     * oldest first. Taking a claim is one atomic statement on the claim's primary key, so two instances never hold
+     * the same contact; a claim whose lease ran out (its holder crashed) is taken over. Returns the contact keys.
      */
-    public List<String> claimDue(int limit) {
+    public List<String> claimDueContacts(int limit) {
         if (limit <= 0) {
             return List.of();
         }
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select e.id, e.contact_key from consent_event e where e." + WAITING
-                     + " and (e.next_attempt_at is null or e.next_attempt_at <= ?) and (e.claimed_until is null or e.claimed_until < ?)"
-                     + " and not exists (select 1 from consent_event o where o.contact_key = e.contact_key and o.id <> e.id"
-                     + " and o." + WAITING + " and o.claimed_until >= ?)"
-                     + " order by e.received_at, e.id fetch first " + (limit * 4) + " rows only");
-             PreparedStatement claim = c.prepareStatement("update consent_event set claimed_by = ?, claimed_until = ? "
-                     + "where id = ? and " + WAITING + " and (claimed_until is null or claimed_until < ?)")) {
-            ps.setObject(1, at(now));
-            ps.setObject(2, at(now));
-            ps.setObject(3, at(now));
+             PreparedStatement due = c.prepareStatement("select e.contact_key, min(e.received_at) as first_received "
+                     + "from consent_event e where e." + WAITING + " and (e.next_attempt_at is null or e.next_attempt_at <= ?)"
+                     + " and not exists (select 1 from contact_claim k where k.contact_key = e.contact_key and k.claimed_until >= ?)"
+                     + " group by e.contact_key order by first_received fetch first " + limit + " rows only")) {
+            bind(due, at(now), at(now));
+            List<String> candidates = new ArrayList<>();
+            try (ResultSet rs = due.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(rs.getString(1));
+                }
+            }
             List<String> claimed = new ArrayList<>();
-            Set<String> contacts = new HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && claimed.size() < limit) {
-                    String id = rs.getString(1);
-                    if (!contacts.add(rs.getString(2))) {
-                        continue; // this contact's older event goes first
-                    }
-                    claim.setString(1, instanceId);
-                    claim.setObject(2, at(now.plusMillis(leaseMs)));
-                    claim.setString(3, id);
-                    claim.setObject(4, at(now));
-                    if (claim.executeUpdate() == 1) {
-                        claimed.add(id);
-                    }
+            for (String contact : candidates) {
+                if (takeClaim(c, contact, now)) {
+                    claimed.add(contact);
                 }
             }
             return claimed;
         } catch (SQLException e) {
-            throw unavailable("cannot claim events", e);
+            throw unavailable("cannot claim contacts", e);
         }
     }
 
-    /** Frees the claims this instance held before a restart, so its unfinished events resume at once. */
+    private boolean takeClaim(Connection c, String contact, Instant now) throws SQLException {
+        try (PreparedStatement takeOver = c.prepareStatement("update contact_claim set claimed_by = ?, claimed_until = ? "
+                + "where contact_key = ? and claimed_until < ?")) {
+            bind(takeOver, instanceId, at(now.plusMillis(leaseMs)), contact, at(now));
+            if (takeOver.executeUpdate() == 1) {
+                return true;
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into contact_claim (contact_key, claimed_by, claimed_until) "
+                + "values (?, ?, ?)")) {
+            bind(insert, contact, instanceId, at(now.plusMillis(leaseMs)));
+            return insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false; // another instance holds it
+            }
+            throw e;
+        }
+    }
+
+    /** Frees the claims this instance held before a restart, so its unfinished contacts resume at once. */
     public int releaseOwnClaims() {
-        return update("update consent_event set claimed_by = null, claimed_until = null where claimed_by = ?", instanceId);
+        return update("delete from contact_claim where claimed_by = ?", instanceId);
     }
 
-    /** Loads a claimed event for delivery and counts the attempt. */
-    public StoredEvent startAttempt(String id) {
-        update("update consent_event set attempts = attempts + 1, updated_at = ? where id = ?", at(clock.instant()), id);
-        return find(id).orElseThrow(() -> new IllegalStateException("claimed event " + id + " is not in the store"));
-    }
-
-    /** A retry is scheduled: count it, keep the reason, and hold the claim past the wait. */
-    public void recordRetry(String id, String reason, Integer responseCode, long delayMs) {
-        Instant now = clock.instant();
-        update("update consent_event set status = 'retrying', reason = ?, last_response_code = ?, attempts = attempts + 1, "
-                        + "updated_at = ?, claimed_until = ? where id = ?",
-                truncate(reason), responseCode, at(now), at(now.plusMillis(delayMs + leaseMs)), id);
-        find(id).ifPresent(this::notifyOutcome);
+    /** Frees a contact this instance holds, e.g. when its batch could not even be loaded. */
+    public void releaseContact(String contactKey) {
+        update("delete from contact_claim where contact_key = ? and claimed_by = ?", contactKey, instanceId);
     }
 
     /**
-     * Dotdigital asked us to slow down: the event goes back to waiting until {@code until}, without counting the
-     * attempt against its retries.
+     * Loads the claimed contact's due waiting events in the order of the choices they carry (consent time, version,
+     * arrival) and counts the attempt on each.
      */
-    public void deferUntil(String id, Instant until, String reason) {
-        update("update consent_event set attempts = case when attempts > 0 then attempts - 1 else 0 end, reason = ?, "
-                        + "next_attempt_at = ?, claimed_by = null, claimed_until = null, updated_at = ? where id = ?",
-                truncate(reason), at(until), at(clock.instant()), id);
+    public List<StoredEvent> loadBatch(String contactKey) {
+        Instant now = clock.instant();
+        String due = " where contact_key = ? and " + WAITING + " and (next_attempt_at is null or next_attempt_at <= ?)";
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement count = c.prepareStatement("update consent_event set attempts = attempts + 1, updated_at = ?" + due);
+             PreparedStatement load = c.prepareStatement("select " + COLUMNS + " from consent_event" + due
+                     + " order by consent_time, consent_version, received_at, id")) {
+            bind(count, at(now), contactKey, at(now));
+            count.executeUpdate();
+            bind(load, contactKey, at(now));
+            return readAll(load);
+        } catch (SQLException e) {
+            throw unavailable("cannot load events", e);
+        }
     }
 
-    public void markDelivered(String id, int responseCode, String fieldsWritten, String reason) {
-        finish(id, EventStatus.DELIVERED, reason, responseCode, fieldsWritten);
+    /** A retry is scheduled: record it on every event of the batch and hold the contact's claim past the wait. */
+    public void recordRetry(String contactKey, List<String> ids, String reason, Integer responseCode, long delayMs) {
+        Instant now = clock.instant();
+        inTransaction(c -> {
+            for (String id : ids) {
+                execute(c, "update consent_event set status = 'retrying', reason = ?, last_response_code = ?, "
+                        + "attempts = attempts + 1, updated_at = ? where id = ?", truncate(reason), responseCode, at(now), id);
+            }
+            execute(c, "update contact_claim set claimed_until = ? where contact_key = ? and claimed_by = ?",
+                    at(now.plusMillis(delayMs + leaseMs)), contactKey, instanceId);
+        });
+        notifyOutcomes(ids);
     }
 
-    public void markSkipped(String id, String reason, Integer responseCode) {
-        finish(id, EventStatus.SKIPPED, reason, responseCode, null);
+    /**
+     * Dotdigital asked us to slow down: the batch goes back to waiting until {@code until}, without counting the
+     * attempt against its retries, and the contact is free again.
+     */
+    public void deferUntil(String contactKey, List<String> ids, Instant until, String reason) {
+        Instant now = clock.instant();
+        inTransaction(c -> {
+            for (String id : ids) {
+                execute(c, "update consent_event set attempts = case when attempts > 0 then attempts - 1 else 0 end, "
+                        + "reason = ?, next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), at(until), at(now), id);
+            }
+            releaseClaim(c, contactKey);
+        });
     }
 
-    public void markStale(String id, String reason) {
-        finish(id, EventStatus.STALE, reason, null, null);
+    /** Records final outcomes of some events of a batch the contact's claim still holds. */
+    public void record(List<EventOutcome> outcomes) {
+        inTransaction(c -> writeOutcomes(c, outcomes));
+        notifyOutcomes(outcomes.stream().map(EventOutcome::eventId).toList());
     }
 
-    public void markDead(String id, String reason, Integer responseCode) {
-        finish(id, EventStatus.DEAD, reason, responseCode, null);
+    /** Records the batch's final outcomes and frees the contact, in one transaction. */
+    public void finishBatch(String contactKey, List<EventOutcome> outcomes) {
+        inTransaction(c -> {
+            writeOutcomes(c, outcomes);
+            releaseClaim(c, contactKey);
+        });
+        notifyOutcomes(outcomes.stream().map(EventOutcome::eventId).toList());
+    }
+
+    private void writeOutcomes(Connection c, List<EventOutcome> outcomes) throws SQLException {
+        Instant now = clock.instant();
+        for (EventOutcome o : outcomes) {
+            execute(c, "update consent_event set status = ?, reason = ?, last_response_code = ?, fields_written = ?, "
+                            + "updated_at = ?, next_attempt_at = null where id = ?",
+                    o.status().id(), truncate(o.reason()), o.responseCode(), o.fieldsWritten(), at(now), o.eventId());
+        }
+    }
+
+    private void releaseClaim(Connection c, String contactKey) throws SQLException {
+        execute(c, "delete from contact_claim where contact_key = ? and claimed_by = ?", contactKey, instanceId);
     }
 
     /** Puts a dead or skipped event back to delivery. Returns the status it had, empty when unknown. */
     public Optional<EventStatus> replay(String id) {
         Optional<StoredEvent> event = find(id);
         event.filter(e -> e.status().isReplayable()).ifPresent(e -> update(
-                "update consent_event set status = 'pending', reason = ?, next_attempt_at = null, claimed_by = null, "
-                        + "claimed_until = null, updated_at = ? where id = ? and status = ?",
+                "update consent_event set status = 'pending', reason = ?, next_attempt_at = null, "
+                        + "updated_at = ? where id = ? and status = ?",
                 truncate("replayed after " + e.status().id() + (e.reason() == null ? "" : ": " + e.reason())),
                 at(clock.instant()), id, e.status().id()));
         return event.map(StoredEvent::status);
@@ -206,7 +256,7 @@ public class EventStore {
         }
         // the reason is cut to its column's 2000 characters, as truncate() does for single replays
         return update("update consent_event set status = 'pending', reason = substring('replayed after ' || status || "
-                        + "coalesce(': ' || reason, '') from 1 for 2000), next_attempt_at = null, claimed_by = null, claimed_until = null, "
+                        + "coalesce(': ' || reason, '') from 1 for 2000), next_attempt_at = null, "
                         + "updated_at = ? where status = ? and updated_at >= ?",
                 at(clock.instant()), status.id(), at(since == null ? Instant.EPOCH : since));
     }
@@ -250,11 +300,11 @@ public class EventStore {
         }
     }
 
-    private void finish(String id, EventStatus status, String reason, Integer responseCode, String fieldsWritten) {
-        update("update consent_event set status = ?, reason = ?, last_response_code = ?, fields_written = ?, "
-                        + "updated_at = ?, next_attempt_at = null, claimed_by = null, claimed_until = null where id = ?",
-                status.id(), truncate(reason), responseCode, fieldsWritten, at(clock.instant()), id);
-        find(id).ifPresent(this::notifyOutcome);
+    private void notifyOutcomes(List<String> ids) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        ids.forEach(id -> find(id).ifPresent(this::notifyOutcome));
     }
 
     private void notifyOutcome(StoredEvent event) {
@@ -329,6 +379,34 @@ public class EventStore {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw unavailable("cannot update event store", e);
+        }
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void inTransaction(Work work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot update event store", e);
+        }
+    }
+
+    private static void execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
         }
     }
 

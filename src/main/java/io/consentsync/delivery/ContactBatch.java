@@ -1,0 +1,156 @@
+package io.consentsync.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consentsync.store.EventOutcome;
+import io.consentsync.store.EventStatus;
+import io.consentsync.store.StoredEvent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The waiting events of one contact, delivered as one write: each data field takes the value of the newest choice
+ * (consent time, then version, then arrival) that sets it. Keeps, per field, which event the written value comes
+ * from, so the stale-write guard, the field-state record and each event's outcome stay exact.
+ */
+public final class ContactBatch {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String contactKey;
+    private final List<StoredEvent> open = new ArrayList<>();
+    private final Map<String, Map<String, Object>> fieldsByEvent = new LinkedHashMap<>();
+    // Dotdigital data field names are case-insensitive
+    private final Map<String, StoredEvent> sourceByField = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, String> keptBack = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final List<StoredEvent> unmapped = new ArrayList<>();
+
+    public ContactBatch(String contactKey) {
+        this.contactKey = contactKey;
+    }
+
+    public String contactKey() {
+        return contactKey;
+    }
+
+    /** Adds the next event in consent order with the fields it sets; a later event's value wins. */
+    public void add(StoredEvent event, Map<String, Object> fields) {
+        if (fields.isEmpty()) {
+            unmapped.add(event);
+            return;
+        }
+        open.add(event);
+        fieldsByEvent.put(event.id(), fields);
+        fields.keySet().forEach(field -> sourceByField.put(field, event));
+    }
+
+    /** Field to value, each from the newest choice that sets it, in mapping order of first appearance. */
+    public Map<String, Object> mergedFields() {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        for (StoredEvent event : open) {
+            fieldsByEvent.get(event.id()).forEach((field, value) -> {
+                if (sourceByField.get(field) == event) {
+                    merged.put(field, value);
+                }
+            });
+        }
+        return merged;
+    }
+
+    public StoredEvent sourceOf(String field) {
+        return sourceByField.get(field);
+    }
+
+    /** The newest event of the batch (the last in consent order). */
+    public StoredEvent newest() {
+        return open.get(open.size() - 1);
+    }
+
+    /** The stale-write guard kept this field out of the write. */
+    public void keepBack(String field, String why) {
+        keptBack.put(field, why);
+    }
+
+    public List<StoredEvent> openEvents() {
+        return List.copyOf(open);
+    }
+
+    public List<String> openIds() {
+        return open.stream().map(StoredEvent::id).toList();
+    }
+
+    /** Events that carry none of the mapped Didomi keys; they are recorded as skipped and leave the batch. */
+    public List<StoredEvent> takeUnmapped() {
+        List<StoredEvent> taken = List.copyOf(unmapped);
+        unmapped.clear();
+        return taken;
+    }
+
+    /** The same outcome for every open event. */
+    public List<EventOutcome> allOutcomes(EventStatus status, String reason, Integer responseCode) {
+        return open.stream().map(e -> new EventOutcome(e.id(), status, reason, responseCode, null)).toList();
+    }
+
+    /** Every open event gets stale: each of its fields was kept back by the guard or superseded in this batch. */
+    public List<EventOutcome> staleOutcomes() {
+        return open.stream().map(e -> new EventOutcome(e.id(), EventStatus.STALE, notesFor(e, Map.of()), null, null)).toList();
+    }
+
+    /**
+     * After Dotdigital holds {@code written} (field to converted value): each event is delivered with the values that
+     * came from it, or stale when every one of its fields came from a newer choice or was kept back.
+     */
+    public List<EventOutcome> outcomesAfterWrite(Map<String, Object> written, Integer responseCode, String how) {
+        Map<String, Object> writtenFields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        writtenFields.putAll(written);
+        List<EventOutcome> outcomes = new ArrayList<>();
+        for (StoredEvent event : open) {
+            Map<String, Object> own = new LinkedHashMap<>();
+            for (String field : fieldsByEvent.get(event.id()).keySet()) {
+                if (sourceByField.get(field) == event && writtenFields.containsKey(field)) {
+                    own.put(field, writtenFields.get(field));
+                }
+            }
+            String notes = notesFor(event, own);
+            if (own.isEmpty()) {
+                outcomes.add(new EventOutcome(event.id(), EventStatus.STALE, notes, null, null));
+            } else {
+                outcomes.add(new EventOutcome(event.id(), EventStatus.DELIVERED, join(how, notes), responseCode, json(own)));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Why some of this event's fields were not written by it (null when all were). */
+    private String notesFor(StoredEvent event, Map<String, Object> own) {
+        List<String> notes = new ArrayList<>();
+        for (String field : fieldsByEvent.get(event.id()).keySet()) {
+            StoredEvent source = sourceByField.get(field);
+            if (source != event) {
+                notes.add(field + " superseded by newer event " + source.id() + " in the same write");
+            } else if (keptBack.containsKey(field)) {
+                notes.add(field + " " + keptBack.get(field));
+            }
+        }
+        return notes.isEmpty() ? null : "not written: " + String.join("; ", notes);
+    }
+
+    private static String join(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : a + "; " + b;
+    }
+
+    private static String json(Map<String, Object> fields) {
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

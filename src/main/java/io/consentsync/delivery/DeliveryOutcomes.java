@@ -1,0 +1,60 @@
+package io.consentsync.delivery;
+
+import io.consentsync.store.EventOutcome;
+import io.consentsync.store.EventStatus;
+import io.consentsync.store.EventStore;
+import io.consentsync.store.StoredEvent;
+import org.apache.camel.Exchange;
+
+import java.util.List;
+import java.util.Map;
+
+/** The delivery route's recording steps: each writes the outcome of a contact's batch to the event store. */
+public class DeliveryOutcomes {
+
+    private final EventStore store;
+
+    public DeliveryOutcomes(EventStore store) {
+        this.store = store;
+    }
+
+    /** Events that carry none of the mapped Didomi keys are skipped at once; the rest of the batch goes on. */
+    public void skipUnmapped(ContactBatch batch) {
+        List<StoredEvent> unmapped = batch.takeUnmapped();
+        if (!unmapped.isEmpty()) {
+            store.record(unmapped.stream().map(e -> new EventOutcome(e.id(), EventStatus.SKIPPED,
+                    "the event carries none of the mapped Didomi keys", null, null)).toList());
+        }
+    }
+
+    /** Every open event of the batch gets skipped for the same reason, and the contact is free again. */
+    public void skipAll(ContactBatch batch, String reason, Integer responseCode) {
+        store.finishBatch(batch.contactKey(), batch.allOutcomes(EventStatus.SKIPPED, reason, responseCode));
+    }
+
+    /** Newer choices already hold every field the batch sets. */
+    public void staleAll(ContactBatch batch) {
+        store.finishBatch(batch.contactKey(), batch.staleOutcomes());
+    }
+
+    /** Dotdigital accepted the write: each event is delivered with the values that came from it. */
+    @SuppressWarnings("unchecked")
+    public void delivered(Exchange exchange) {
+        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        Map<String, Object> written = exchange.getVariable("dataFieldsWritten", Map.class);
+        int events = batch.openEvents().size();
+        String how = events > 1 ? "coalesced " + events + " events of this contact into one write" : null;
+        store.finishBatch(batch.contactKey(), batch.outcomesAfterWrite(written,
+                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), how));
+    }
+
+    /** The looked-up contact already holds every value: nothing is sent, and the events are delivered by that fact. */
+    @SuppressWarnings("unchecked")
+    public void alreadyHeld(Exchange exchange) {
+        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        Map<String, Object> fields = exchange.getVariable("dataFieldsWritten", Map.class);
+        store.finishBatch(batch.contactKey(), batch.outcomesAfterWrite(fields,
+                exchange.getVariable("lookupStatusCode", Integer.class),
+                "Dotdigital already held these values: no write sent"));
+    }
+}
