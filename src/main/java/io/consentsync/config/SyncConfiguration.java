@@ -31,6 +31,7 @@ import io.consentsync.observe.SyncMetrics;
 import io.consentsync.ordering.StaleWriteGuard;
 import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.EventStore;
+import io.consentsync.store.RateLimitPauses;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
@@ -73,7 +74,8 @@ public class SyncConfiguration implements CamelConfiguration {
         props.addOverrideProperty("dotdigital.base-url", integration.baseUrl());
         props.addOverrideProperty("sync.retry.delay-pattern", retry.delayPattern());
 
-        EventStore store = new EventStore(dataSource(props), instanceId(props),
+        String instanceId = instanceId(props);
+        EventStore store = new EventStore(dataSource(props), instanceId,
                 longProp(props, "sync.delivery.lease-ms", 120000), clock);
         int released = store.releaseOwnClaims();
 
@@ -89,7 +91,9 @@ public class SyncConfiguration implements CamelConfiguration {
         DataFieldCatalog catalog = new DataFieldCatalog(clock, Duration.ofSeconds(60));
         RateLimitGate rateLimit = new RateLimitGate(clock,
                 Duration.ofMillis(longProp(props, "sync.rate-limit.default-pause-ms", 60000)),
-                Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms", 3600000)));
+                Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms", 3600000)),
+                new RateLimitPauses(store.dataSource()), java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
+                longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
         MappingCheck mappingCheck = new MappingCheck(integration, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
@@ -168,16 +172,22 @@ public class SyncConfiguration implements CamelConfiguration {
         return ds;
     }
 
+    /**
+     * Names this instance in claims. Stable across restarts (so a restarted instance frees its own claims at once) and
+     * distinct for two instances on one host: host name and HTTP port, unless sync.instance-id says otherwise.
+     */
     private static String instanceId(PropertiesComponent props) {
         String id = prop(props, "sync.instance-id", null);
         if (id != null && !id.isBlank()) {
             return id;
         }
+        String host;
         try {
-            return InetAddress.getLocalHost().getHostName();
+            host = InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
-            return "localhost";
+            host = "localhost";
         }
+        return host + ":" + prop(props, "camel.server.port", "8080");
     }
 
     private static String prop(PropertiesComponent props, String key, String fallback) {

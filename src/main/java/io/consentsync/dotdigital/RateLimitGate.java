@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.store.RateLimitPauses;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -19,7 +21,9 @@ import java.util.function.Function;
 /**
  * One pause for the whole Dotdigital client (one API user): set by a 429 or by {@code x-ratelimit-remaining: 0},
  * for as long as Dotdigital's headers say. While it lasts no delivery starts a call; events wait in the store.
- * Reset headers are read both ways Dotdigital's docs allow: seconds to wait, or an epoch time.
+ * Reset headers are read both ways Dotdigital's docs allow: seconds to wait, or an epoch time. The pause is also
+ * written to the shared store and read back from it at most every {@code refreshMs}, so instances sharing the API
+ * user pause together.
  */
 public class RateLimitGate implements Processor {
 
@@ -34,20 +38,51 @@ public class RateLimitGate implements Processor {
     private volatile String reason;
     private final java.util.concurrent.atomic.AtomicLong pauses = new java.util.concurrent.atomic.AtomicLong();
     private volatile Runnable onPause = () -> { };
+    private final RateLimitPauses shared;
+    private final String apiUser;
+    private final String instanceId;
+    private final long refreshMs;
+    private volatile Instant lastRefresh = Instant.EPOCH;
 
     /** Called once at the start of each pause (metrics). */
     public void onPause(Runnable callback) {
         this.onPause = callback;
     }
 
-    public RateLimitGate(Clock clock, Duration defaultPause, Duration maxPause) {
+    public RateLimitGate(Clock clock, Duration defaultPause, Duration maxPause, RateLimitPauses shared, String apiUser,
+                         String instanceId, long refreshMs) {
         this.clock = clock;
         this.defaultPause = defaultPause;
         this.maxPause = maxPause;
+        this.shared = shared;
+        this.apiUser = apiUser;
+        this.instanceId = instanceId;
+        this.refreshMs = refreshMs;
     }
 
     public boolean isOpen() {
-        return !clock.instant().isBefore(pausedUntil);
+        Instant now = clock.instant();
+        if (!now.isBefore(lastRefresh.plusMillis(refreshMs))) {
+            lastRefresh = now;
+            adoptSharedPause();
+        }
+        return !now.isBefore(pausedUntil);
+    }
+
+    /** Takes over a longer pause another instance recorded for this API user. */
+    private void adoptSharedPause() {
+        try {
+            shared.current(apiUser).filter(p -> p.until().isAfter(pausedUntil)).ifPresent(p -> {
+                synchronized (this) {
+                    if (p.until().isAfter(pausedUntil)) {
+                        pausedUntil = p.until();
+                        reason = p.reason() + " (seen by " + p.setBy() + ")";
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("shared rate-limit pause unreadable, keeping the local one: {}", e.toString());
+        }
     }
 
     public Instant pausedUntil() {
@@ -94,7 +129,8 @@ public class RateLimitGate implements Processor {
 
     synchronized Instant pause(Instant until, String why) {
         Instant now = clock.instant();
-        Instant capped = until.isAfter(now.plus(maxPause)) ? now.plus(maxPause) : until;
+        // whole milliseconds: the shared store keeps no finer precision, and every instance must see the same end
+        Instant capped = (until.isAfter(now.plus(maxPause)) ? now.plus(maxPause) : until).truncatedTo(ChronoUnit.MILLIS);
         if (capped.isAfter(pausedUntil)) {
             boolean newPause = !now.isBefore(pausedUntil);
             pausedUntil = capped;
@@ -104,6 +140,11 @@ public class RateLimitGate implements Processor {
                 onPause.run();
                 LOG.warn("Dotdigital rate limit: {}; pausing all calls until {} ({} ms)", why, capped,
                         Duration.between(now, capped).toMillis());
+            }
+            try {
+                shared.extend(apiUser, capped, why, instanceId);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot share the rate-limit pause with other instances: {}", e.toString());
             }
         }
         return pausedUntil;
