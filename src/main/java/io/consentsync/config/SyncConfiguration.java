@@ -9,6 +9,8 @@ import io.consentsync.dotdigital.ContactPatchBuilder;
 import io.consentsync.dotdigital.DeadEventRecorder;
 import io.consentsync.dotdigital.DeliveryAttemptRecorder;
 import io.consentsync.delivery.DeliveryOutcomes;
+import io.consentsync.delivery.ImportBatchCollector;
+import io.consentsync.dotdigital.BulkImport;
 import io.consentsync.dotdigital.DotdigitalCredentials;
 import io.consentsync.dotdigital.RateLimitDeferral;
 import io.consentsync.dotdigital.RateLimitGate;
@@ -125,7 +127,12 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("dataFieldCatalog", catalog);
         registry.bind("dataFieldConverter", new DataFieldConverter(catalog));
         registry.bind("contactLookupStrategy", new ContactLookupStrategy(rateLimit));
-        registry.bind("staleWriteGuard", new StaleWriteGuard(new ContactFieldStates(store.dataSource(), clock)));
+        StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store.dataSource(), clock));
+        registry.bind("staleWriteGuard", guard);
+        registry.bind("bulkImport", new BulkImport(integration, store, guard, rateLimit, retry, clock,
+                longProp(props, "sync.import.min-waiting-events", 200),
+                Duration.ofMillis(longProp(props, "sync.import.max-wait-ms", 1800000))));
+        registry.bind("importBatchCollector", new ImportBatchCollector());
         registry.bind("rateLimitGate", rateLimit);
         registry.bind("rateLimitDeferral", new RateLimitDeferral(rateLimit, store));
         registry.bind("mappingCheck", mappingCheck);

@@ -45,8 +45,10 @@ public class StaleWriteGuard implements Processor {
     /** After Dotdigital holds the values: remember, per field, the choice behind its value. */
     @SuppressWarnings("unchecked")
     public void recordWritten(Exchange exchange) {
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
-        Map<String, Object> written = exchange.getVariable("dataFieldsWritten", Map.class);
+        record(exchange.getVariable("batch", ContactBatch.class), exchange.getVariable("dataFieldsWritten", Map.class));
+    }
+
+    public void record(ContactBatch batch, Map<String, Object> written) {
         for (String field : written.keySet()) {
             StoredEvent source = batch.sourceOf(field);
             states.recordWritten(batch.contactKey(), List.of(field), source.consentTime(), source.consentVersion(), source.id());

@@ -210,6 +210,30 @@ public class EventStore {
         });
     }
 
+    /** Keeps the claims on these contacts for another lease (a bulk import still running holds them). */
+    public void extendClaims(List<String> contactKeys) {
+        Instant until = clock.instant().plusMillis(leaseMs);
+        inTransaction(c -> {
+            for (String contact : contactKeys) {
+                execute(c, "update contact_claim set claimed_until = ? where contact_key = ? and claimed_by = ?",
+                        at(until), contact, instanceId);
+            }
+        });
+    }
+
+    /** A failed attempt outside Camel's redelivery (a bulk import): the batch waits until {@code at}, contact freed. */
+    public void retryLater(String contactKey, List<String> ids, Instant at, String reason, Integer responseCode) {
+        Instant now = clock.instant();
+        inTransaction(c -> {
+            for (String id : ids) {
+                execute(c, "update consent_event set status = 'retrying', reason = ?, last_response_code = ?, "
+                        + "next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), responseCode, at(at), at(now), id);
+            }
+            releaseClaim(c, contactKey);
+        });
+        notifyOutcomes(ids);
+    }
+
     /** Records final outcomes of some events of a batch the contact's claim still holds. */
     public void record(List<EventOutcome> outcomes) {
         inTransaction(c -> writeOutcomes(c, outcomes));
@@ -329,6 +353,21 @@ public class EventStore {
             return counts;
         } catch (SQLException e) {
             throw unavailable("cannot count events", e);
+        }
+    }
+
+    /** Waiting events whose time has come. */
+    public long countDue() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from consent_event where " + WAITING
+                     + " and (next_attempt_at is null or next_attempt_at <= ?)")) {
+            bind(ps, at(clock.instant()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot count due events", e);
         }
     }
 

@@ -1,0 +1,203 @@
+package io.consentsync.dotdigital;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consentsync.config.IntegrationConfig;
+import io.consentsync.config.RetrySchedule;
+import io.consentsync.delivery.ContactBatch;
+import io.consentsync.delivery.ImportBatch;
+import io.consentsync.ordering.StaleWriteGuard;
+import io.consentsync.store.EventOutcome;
+import io.consentsync.store.EventStatus;
+import io.consentsync.store.EventStore;
+import io.consentsync.store.StoredEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The bulk path for bursts in upsert mode: when many events wait, up to {@code maxContacts} contacts go to Dotdigital
+ * in one {@code PUT /contacts/v3/import}, whose status is polled until it ends. Contacts the import reports as failed
+ * (and not also created or updated) become dead with Dotdigital's failure codes; the rest are delivered. An import
+ * that fails as a whole puts its events back to wait for a retry, as the retry schedule says.
+ */
+public class BulkImport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BulkImport.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IntegrationConfig config;
+    private final EventStore store;
+    private final StaleWriteGuard guard;
+    private final RateLimitGate rateLimit;
+    private final RetrySchedule retry;
+    private final Clock clock;
+    private final long minWaitingEvents;
+    private final Duration maxWait;
+
+    public BulkImport(IntegrationConfig config, EventStore store, StaleWriteGuard guard, RateLimitGate rateLimit,
+                      RetrySchedule retry, Clock clock, long minWaitingEvents, Duration maxWait) {
+        this.config = config;
+        this.store = store;
+        this.guard = guard;
+        this.rateLimit = rateLimit;
+        this.retry = retry;
+        this.clock = clock;
+        this.minWaitingEvents = minWaitingEvents;
+        this.maxWait = maxWait;
+    }
+
+    /** Upsert mode with a burst due now (not counting events that wait out a retry or pause): the import route takes over from single-contact writes. */
+    public boolean manyWaiting() {
+        return config.upsertMode() && minWaitingEvents > 0 && store.countDue() >= minWaitingEvents;
+    }
+
+    /** Body: the import request for the collected contacts (variable {@code importBatch}). */
+    public String request(Exchange exchange) throws IOException {
+        ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
+        List<Map<String, Object>> contacts = new ArrayList<>();
+        for (ImportBatch.ContactWrite c : batch.contacts()) {
+            Map<String, Object> contact = new LinkedHashMap<>();
+            contact.put("matchIdentifier", config.identifier());
+            contact.put("identifiers", Map.of(config.identifier(), c.identifierValue()));
+            contact.put("dataFields", c.fields());
+            contacts.add(contact);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("mergeOption", "overwrite");
+        body.put("contacts", contacts);
+        exchange.setVariable("importStartedAt", clock.instant());
+        return JSON.writeValueAsString(body);
+    }
+
+    /** After the 202: remember the import id; its status starts as NotFinished. */
+    public void accepted(Exchange exchange) throws IOException {
+        rateLimit.observe(exchange);
+        String id = JSON.readTree(exchange.getMessage().getBody(String.class)).path("importId").asText("");
+        if (id.isEmpty()) {
+            throw new IllegalStateException("Dotdigital accepted the import without an importId");
+        }
+        exchange.setVariable("importId", id);
+        exchange.setVariable("importStatus", "NotFinished");
+        ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
+        LOG.info("bulk import {} started: {} contacts", id, batch.size());
+    }
+
+    /** While the import runs, the contacts stay ours: the claims' leases are renewed at each status poll. */
+    public void holdClaims(Exchange exchange) {
+        store.extendClaims(exchange.getVariable("importBatch", ImportBatch.class).contactKeys());
+    }
+
+    /** Reads a status answer: variable {@code importStatus}, and the report once it ended. */
+    public void readStatus(Exchange exchange) throws IOException {
+        rateLimit.observe(exchange);
+        JsonNode report = JSON.readTree(exchange.getMessage().getBody(String.class));
+        String status = report.path("status").asText("");
+        Instant started = exchange.getVariable("importStartedAt", Instant.class);
+        if (status.equals("NotFinished") && clock.instant().isAfter(started.plus(maxWait))) {
+            throw new IllegalStateException("bulk import " + exchange.getVariable("importId") + " still NotFinished after "
+                    + maxWait.toMinutes() + " minutes");
+        }
+        exchange.setVariable("importStatus", status);
+        exchange.setVariable("importReport", report);
+    }
+
+    /** The import ended: each contact's events are delivered, or dead with the failure Dotdigital reported. */
+    public void recordOutcomes(Exchange exchange) {
+        ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
+        JsonNode report = exchange.getVariable("importReport", JsonNode.class);
+        String id = exchange.getVariable("importId", String.class);
+        String status = report.path("status").asText();
+        if (!status.equals("Finished")) {
+            throw new IllegalStateException("bulk import " + id + " ended " + status);
+        }
+        Set<String> written = identifiers(report.path("created"));
+        written.addAll(identifiers(report.path("updated")));
+        Map<String, String> failures = failures(report.path("failures"));
+        int delivered = 0;
+        int dead = 0;
+        for (ImportBatch.ContactWrite c : batch.contacts()) {
+            String failure = failures.get(c.identifierValue());
+            if (failure != null && !written.contains(c.identifierValue())) {
+                store.finishBatch(c.batch().contactKey(), c.batch().allOutcomes(EventStatus.DEAD,
+                        "bulk import " + id + " did not import the contact: " + failure, null));
+                dead++;
+                continue;
+            }
+            guard.record(c.batch(), c.fields());
+            String how = "written by bulk import " + id + (failure == null ? "" : " (reported: " + failure + ")");
+            store.finishBatch(c.batch().contactKey(), c.batch().outcomesAfterWrite(c.fields(), 202, how));
+            delivered++;
+        }
+        LOG.info("bulk import {} finished: {} contacts delivered, {} dead", id, delivered, dead);
+    }
+
+    /**
+     * The import as a whole failed (refused, 5xx, timeout, ended Failed): every contact's events wait again, for
+     * the retry schedule's delay, or become dead once their retries are spent. A 429 pauses the client instead.
+     */
+    public void failed(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
+        if (batch == null) { // failed while preparing: free what was claimed, it is retried at the next poll
+            List<String> claimed = exchange.getVariable("claimedContacts", List.class);
+            if (claimed != null) {
+                claimed.forEach(store::releaseContact);
+            }
+            LOG.warn("bulk import preparation failed: {}", DeliveryFailure.of(error).reason());
+            return;
+        }
+        HttpOperationFailedException http = error instanceof HttpOperationFailedException h ? h : null;
+        if (http != null && http.getStatusCode() == 429) {
+            Instant until = rateLimit.onTooManyRequests(http);
+            for (ImportBatch.ContactWrite c : batch.contacts()) {
+                store.deferUntil(c.batch().contactKey(), c.batch().openIds(), until,
+                        "waiting for Dotdigital's rate limit until " + until);
+            }
+            return;
+        }
+        DeliveryFailure failure = DeliveryFailure.of(error);
+        LOG.warn("bulk import of {} contacts failed: {}", batch.size(), failure.reason());
+        for (ImportBatch.ContactWrite c : batch.contacts()) {
+            ContactBatch b = c.batch();
+            int attempts = b.openEvents().stream().mapToInt(StoredEvent::attempts).max().orElse(1);
+            if (attempts > retry.maxRedeliveries()) {
+                store.finishBatch(b.contactKey(), b.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
+            } else {
+                store.retryLater(b.contactKey(), b.openIds(), clock.instant().plusMillis(retry.delayBefore(attempts)),
+                        failure.reason(), failure.statusCode());
+            }
+        }
+    }
+
+    private Set<String> identifiers(JsonNode contacts) {
+        Set<String> ids = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        contacts.forEach(c -> ids.add(c.path("identifiers").path(config.identifier()).asText()));
+        return ids;
+    }
+
+    private Map<String, String> failures(JsonNode failures) {
+        Map<String, String> byIdentifier = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        failures.forEach(f -> {
+            List<String> codes = new ArrayList<>();
+            f.path("failures").forEach(x -> codes.add(x.path("failureCode").asText().toLowerCase(Locale.ROOT)
+                    + " - " + x.path("description").asText()));
+            byIdentifier.put(f.path("identifiers").path(config.identifier()).asText(), String.join("; ", codes));
+        });
+        return byIdentifier;
+    }
+}
