@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * Run from the repo root with bench/run.sh (see bench/README.md). Scenarios:
  * <ul>
  *   <li>limit: the stub driven directly by a plain HTTP client at the benchmark's concurrency</li>
- *   <li>light: N events for N contacts through the single-contact write path; ratio to the limit</li>
+ *   <li>light: N events for N contacts through the single-contact write path, sent at the limit's rate; ratio to it</li>
+ *   <li>flood: the same, sent as fast as the senders go</li>
  *   <li>ack: webhook acknowledgement latency at a fixed 200 events/s</li>
  *   <li>burst: 10,000 events for 5,000 contacts with the stub limiting to 300 calls/minute</li>
  *   <li>memory: 100,000 events with -Xmx256m</li>
@@ -49,17 +50,32 @@ import java.util.regex.Pattern;
 public class Bench {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     static final String ADMIN = "Basic " + Base64.getEncoder().encodeToString("admin:bench-admin".getBytes(StandardCharsets.UTF_8));
 
+    /** --connector.KEY=VALUE options: passed to every connector process as -DKEY=VALUE. */
+    static final Map<String, String> CONNECTOR_OVERRIDES = new LinkedHashMap<>();
+    /** --connector-jvm="...": JVM options of every connector process. */
+    static final List<String> CONNECTOR_JVM = new ArrayList<>();
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>(Map.of("scenarios", "limit,light,ack,burst,memory",
+        // the stub answers in one packet; without it Nagle and delayed ACKs add ~40 ms to each stub call
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        Map<String, String> opts = new LinkedHashMap<>(Map.of("scenarios", "limit,light,flood,ack,burst,memory",
                 "concurrency", "8", "latency-ms", "50", "light-events", "3000", "ack-rate", "200", "ack-seconds", "30",
                 "burst-events", "10000", "burst-contacts", "5000", "burst-calls-per-minute", "300", "memory-events", "100000"));
+        opts.put("ack-warmup-events", "2000");
+        opts.put("connector-jvm", ""); // e.g. --connector-jvm=-XX:+UseSerialGC
         for (String a : args) {
             String[] kv = a.replaceFirst("^--", "").split("=", 2);
-            opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
+            if (kv[0].startsWith("connector.")) {
+                CONNECTOR_OVERRIDES.put(kv[0].substring("connector.".length()), kv.length > 1 ? kv[1] : "true");
+            } else {
+                opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
+            }
         }
+        CONNECTOR_JVM.addAll(Arrays.asList(opts.get("connector-jvm").trim().split("\\s+")));
         int concurrency = Integer.parseInt(opts.get("concurrency"));
         long latency = Long.parseLong(opts.get("latency-ms"));
         List<String> scenarios = Arrays.asList(opts.get("scenarios").split(","));
@@ -67,33 +83,43 @@ public class Bench {
         results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.version"), "at", Instant.now().toString()));
         results.put("settings", opts);
+        results.put("connectorOverrides", CONNECTOR_OVERRIDES);
 
         Double limit = null;
-        if (scenarios.contains("limit") || scenarios.contains("light")) {
+        if (scenarios.contains("limit") || scenarios.contains("light") || scenarios.contains("flood")) {
             limit = stubLimit(concurrency, latency, Integer.parseInt(opts.get("light-events")));
             results.put("limit", Map.of("eventsPerSecond", round(limit), "concurrency", concurrency, "stubLatencyMs", latency));
             System.out.printf("limit: the stub alone takes %.1f writes/s at concurrency %d%n", limit, concurrency);
         }
-        if (scenarios.contains("light")) {
+        for (String light : List.of("light", "flood")) {
+            if (!scenarios.contains(light)) {
+                continue;
+            }
+            // light: events arrive at the stub's limit rate (what the connector must sustain); flood: as fast as the
+            // senders go, intake and delivery competing for the same cores
             int n = Integer.parseInt(opts.get("light-events"));
-            Map<String, Object> r = runLoad("light", n, n, concurrency, 0, latency, 0,
+            int rate = light.equals("light") ? (int) Math.floor(limit) : 0;
+            Map<String, Object> r = runLoad(light, n, n, concurrency, rate, 0, latency, 0,
                     Map.of("sync.import.min-waiting-events", "0", "sync.delivery.concurrency", String.valueOf(concurrency)), "512m");
+            r.put("sendRate", rate == 0 ? "as fast as possible" : rate + " events/s");
             r.put("ratioToLimit", round((Double) r.get("endToEndEventsPerSecond") / limit));
-            results.put("light", r);
+            results.put(light, r);
         }
         if (scenarios.contains("ack")) {
             int rate = Integer.parseInt(opts.get("ack-rate"));
             int n = rate * Integer.parseInt(opts.get("ack-seconds"));
-            results.put("ack", runLoad("ack", n, n, concurrency, rate, latency, 0, Map.of(), "512m"));
+            // the JIT compiles the hot paths during the first seconds: a warm-up at the same rate is not measured
+            results.put("ack", runLoad("ack", n, n, concurrency, rate, Integer.parseInt(opts.get("ack-warmup-events")),
+                    latency, 0, Map.of(), "512m"));
         }
         if (scenarios.contains("burst")) {
             results.put("burst", runLoad("burst", Integer.parseInt(opts.get("burst-events")),
-                    Integer.parseInt(opts.get("burst-contacts")), concurrency, 0, latency,
+                    Integer.parseInt(opts.get("burst-contacts")), concurrency, 0, 0, latency,
                     Integer.parseInt(opts.get("burst-calls-per-minute")), Map.of(), "512m"));
         }
         if (scenarios.contains("memory")) {
             int n = Integer.parseInt(opts.get("memory-events"));
-            results.put("memory", runLoad("memory", n, n / 2, concurrency, 0, latency, 0, Map.of(), "256m"));
+            results.put("memory", runLoad("memory", n, n / 2, concurrency, 0, 0, latency, 0, Map.of(), "256m"));
         }
         Path out = Path.of("bench/results");
         Files.createDirectories(out);
@@ -129,42 +155,30 @@ public class Bench {
      * contact c sets TOPICS to "r{r}" with a later consent time), either as fast as {@code concurrency} senders go
      * or at {@code rate} events/s, waits until none waits, and checks every contact holds its newest value.
      */
-    static Map<String, Object> runLoad(String name, int events, int contacts, int concurrency, int rate, long latency,
-                                       int callsPerMinute, Map<String, String> extra, String heap) throws Exception {
+    static Map<String, Object> runLoad(String name, int events, int contacts, int concurrency, int rate, int warmup,
+                                       long latency, int callsPerMinute, Map<String, String> extra, String heap) throws Exception {
         System.out.printf("%n== %s: %d events for %d contacts, %d senders%s%s, heap %s%n", name, events, contacts, concurrency,
                 rate > 0 ? ", " + rate + " events/s" : "", callsPerMinute > 0 ? ", stub limit " + callsPerMinute + " calls/min" : "", heap);
         Path dir = Files.createTempDirectory("consent-sync-bench");
         try (Stub stub = new Stub(latency, callsPerMinute); Connector connector = Connector.start(dir, stub, heap, extra)) {
+            if (warmup > 0) {
+                sendAll(connector, "warmup-" + name, "warmup", warmup, warmup, concurrency, rate, new long[warmup]);
+                awaitDrained(connector, Duration.ofMinutes(5));
+                stub.reset();
+                System.out.printf("%s: warmed up with %d events%n", name, warmup);
+            }
             int rounds = (events + contacts - 1) / contacts;
             long[] ackNanos = new long[events];
-            AtomicInteger next = new AtomicInteger();
-            AtomicInteger failed = new AtomicInteger();
             MemoryWatch memory = new MemoryWatch(connector);
             memory.start();
             long start = System.nanoTime();
-            runWorkers(concurrency, () -> {
-                int i;
-                while ((i = next.getAndIncrement()) < events) {
-                    if (rate > 0) { // open loop: event i is due at start + i/rate
-                        long due = start + (long) (i * 1e9 / rate);
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        }
-                    }
-                    int round = i / contacts;
-                    int contact = i % contacts;
-                    long t0 = System.nanoTime();
-                    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(connector.url() + "/webhooks/didomi"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(event(name + "-" + i, contact, round))).build());
-                    ackNanos[i] = System.nanoTime() - t0;
-                    if (r.statusCode() != 202) {
-                        failed.incrementAndGet();
-                    }
-                }
-            });
+            int failed = sendAll(connector, name, "member", events, contacts, concurrency, rate, ackNanos);
             long sent = System.nanoTime();
+            long callsAtSent = stub.calls.get();
+            long[] acks = ackNanos.clone();
+            Arrays.sort(acks);
+            System.out.printf("%s: all sent in %.1f s, ack p50 %.2f ms, p99 %.2f ms; waiting for delivery%n", name,
+                    (sent - start) / 1e9, acks[events / 2] / 1e6, acks[(int) (events * 0.99) - 1] / 1e6);
             JsonNode counts = awaitDrained(connector, Duration.ofMinutes(15));
             long drained = System.nanoTime();
             memory.stopWatching();
@@ -174,13 +188,15 @@ public class Bench {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("events", events);
             r.put("contacts", contacts);
-            r.put("rejected", failed.get());
+            r.put("rejected", failed);
             r.put("ackP50Ms", round(ackNanos[events / 2] / 1e6));
             r.put("ackP99Ms", round(ackNanos[(int) (events * 0.99) - 1] / 1e6));
             r.put("sendSeconds", round((sent - start) / 1e9));
             r.put("endToEndSeconds", round((lastWrite - start) / 1e9));
             r.put("endToEndEventsPerSecond", round(events / ((lastWrite - start) / 1e9)));
             r.put("drainSeconds", round((drained - start) / 1e9));
+            // Dotdigital calls per second once all events were sent: delivery without intake competing for the CPU
+            r.put("callsPerSecondAfterSending", lastWrite > sent ? round((stub.calls.get() - callsAtSent) / ((lastWrite - sent) / 1e9)) : null);
             r.put("dotdigitalCalls", stub.calls.get());
             r.put("dotdigitalCallsByKind", new LinkedHashMap<>(stub.callsByKind));
             r.put("callsPerEvent", round((double) stub.calls.get() / events));
@@ -192,13 +208,41 @@ public class Bench {
             int wrong = stub.contactsWithout(contacts, rounds, events);
             r.put("contactsNotHoldingTheirNewestValue", wrong);
             System.out.println(name + ": " + r);
-            if (wrong > 0 || counts.path("dead").asLong() > 0 || failed.get() > 0) {
+            if (wrong > 0 || counts.path("dead").asLong() > 0 || failed > 0) {
                 System.out.println("WARNING: " + name + " lost or misordered writes; see the figures above");
             }
             return r;
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** Sends {@code events} events round-robin over the contacts; returns how many were not answered 202. */
+    static int sendAll(Connector connector, String idPrefix, String contactPrefix, int events, int contacts, int concurrency,
+                       int rate, long[] ackNanos) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        long start = System.nanoTime();
+        runWorkers(concurrency, () -> {
+            int i;
+            while ((i = next.getAndIncrement()) < events) {
+                if (rate > 0) { // open loop: event i is due at start + i/rate, however long earlier answers took
+                    long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(connector.url() + "/webhooks/didomi"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(event(idPrefix + "-" + i, contactPrefix, i % contacts, i / contacts))).build());
+                ackNanos[i] = System.nanoTime() - t0;
+                if (r.statusCode() != 202) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        return failed.get();
     }
 
     static JsonNode awaitDrained(Connector connector, Duration timeout) throws Exception {
@@ -216,9 +260,9 @@ public class Bench {
     }
 
     /** Round r of contact c: consent time r minutes after 09:00, TOPICS "r{r}", newsletter on even rounds. */
-    static String event(String id, int contact, int round) {
+    static String event(String id, String contactPrefix, int contact, int round) {
         return "{\"type\": \"event.created\", \"parameters\": {\"entity\": {\"id\": \"" + id + "\", \"created_at\": \""
-                + Instant.parse("2024-05-02T09:00:00Z").plusSeconds(60L * round) + "\", \"user\": {\"organization_user_id\": \"member"
+                + Instant.parse("2024-05-02T09:00:00Z").plusSeconds(60L * round) + "\", \"user\": {\"organization_user_id\": \"" + contactPrefix
                 + contact + "@example.com\"}, \"consents\": {\"purposes\": [{\"id\": \"newsletter\", \"enabled\": " + (round % 2 == 0)
                 + "}, {\"id\": \"marketing\", \"values\": {\"topics\": {\"value\": \"r" + round + "\"}}}]}}}}";
     }
@@ -253,6 +297,14 @@ public class Bench {
 
         String url() {
             return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        /** Forgets calls and writes so far (after a warm-up). */
+        void reset() {
+            calls.set(0);
+            tooMany.set(0);
+            callsByKind.clear();
+            lastWriteNanos.set(0);
         }
 
         /** How many of the contacts do not hold the TOPICS value of their newest event. */
@@ -388,10 +440,12 @@ public class Bench {
             int port = freePort();
             int management = freePort();
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + heap, "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + management,
+                    "-Xms" + heap, "-Xmx" + heap, "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + management,
                     "-Dsync.integration-file=" + integration, "-Dsync.store.jdbc-url=jdbc:h2:file:" + dir.resolve("store"),
                     "-Dsync.admin.password=bench-admin", "-Dsync.mapping-check.initial-delay-ms=3600000"));
+            cmd.addAll(1, CONNECTOR_JVM.stream().filter(o -> !o.isEmpty()).toList());
             extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            CONNECTOR_OVERRIDES.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.addAll(List.of("-jar", "target/dotdigital-consent-sync.jar"));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("connector.log").toFile()).start();
             Connector c = new Connector(p, port, management);
@@ -534,7 +588,7 @@ public class Bench {
     static String markdown(Map<String, Object> results) {
         StringBuilder md = new StringBuilder("| scenario | events / contacts | ack p50 / p99 ms | end-to-end events/s | drained in s "
                 + "| Dotdigital calls / event | 429s | dead | not newest | peak heap / RSS MiB (max heap) |\n|---|---|---|---|---|---|---|---|---|---|\n");
-        for (String s : List.of("light", "ack", "burst", "memory")) {
+        for (String s : List.of("light", "flood", "ack", "burst", "memory")) {
             Map<String, Object> r = (Map<String, Object>) results.get(s);
             if (r == null) {
                 continue;

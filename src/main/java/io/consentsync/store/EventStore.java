@@ -324,11 +324,19 @@ public class EventStore {
         }
     }
 
+    /** Tells the listeners about these events' new state, read back in one query. */
     private void notifyOutcomes(List<String> ids) {
-        if (listeners.isEmpty()) {
+        if (listeners.isEmpty() || ids.isEmpty()) {
             return;
         }
-        ids.forEach(id -> find(id).ifPresent(this::notifyOutcome));
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from consent_event where id in (" + marks + ")")) {
+            bind(ps, ids.toArray());
+            readAll(ps).forEach(this::notifyOutcome);
+        } catch (SQLException e) {
+            LOG.warn("cannot read outcomes back for the listeners: {}", e.toString());
+        }
     }
 
     private void notifyOutcome(StoredEvent event) {
