@@ -441,7 +441,7 @@ public class Bench {
             int management = freePort();
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xms" + heap, "-Xmx" + heap, "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + management,
-                    "-Dsync.integration-file=" + integration, "-Dsync.store.jdbc-url=jdbc:h2:file:" + dir.resolve("store"),
+                    "-Dsync.integration-file=" + integration, "-Dsync.store.jdbc-url=jdbc:h2:file:" + dir.resolve("store") + ";QUERY_CACHE_SIZE=64", // as the default URL
                     "-Dsync.admin.password=bench-admin", "-Dsync.mapping-check.initial-delay-ms=3600000"));
             cmd.addAll(1, CONNECTOR_JVM.stream().filter(o -> !o.isEmpty()).toList());
             extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

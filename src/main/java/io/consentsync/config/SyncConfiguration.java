@@ -168,7 +168,7 @@ public class SyncConfiguration implements CamelConfiguration {
     private static HikariDataSource dataSource(PropertiesComponent props) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("consent-event-store");
-        hikari.setJdbcUrl(prop(props, "sync.store.jdbc-url", "jdbc:h2:file:./data/consent-sync"));
+        hikari.setJdbcUrl(prop(props, "sync.store.jdbc-url", "jdbc:h2:file:./data/consent-sync;QUERY_CACHE_SIZE=64"));
         hikari.setUsername(prop(props, "sync.store.username", null));
         hikari.setPassword(prop(props, "sync.store.password", null));
         hikari.setMaximumPoolSize(intProp(props, "sync.store.pool-size", 10));

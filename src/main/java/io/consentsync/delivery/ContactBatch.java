@@ -92,12 +92,12 @@ public final class ContactBatch {
 
     /** The same outcome for every open event. */
     public List<EventOutcome> allOutcomes(EventStatus status, String reason, Integer responseCode) {
-        return open.stream().map(e -> new EventOutcome(e.id(), status, reason, responseCode, null)).toList();
+        return open.stream().map(e -> new EventOutcome(e, status, reason, responseCode, null)).toList();
     }
 
     /** Every open event gets stale: each of its fields was kept back by the guard or superseded in this batch. */
     public List<EventOutcome> staleOutcomes() {
-        return open.stream().map(e -> new EventOutcome(e.id(), EventStatus.STALE, notesFor(e, Map.of()), null, null)).toList();
+        return open.stream().map(e -> new EventOutcome(e, EventStatus.STALE, notesFor(e, Map.of()), null, null)).toList();
     }
 
     /**
@@ -117,9 +117,9 @@ public final class ContactBatch {
             }
             String notes = notesFor(event, own);
             if (own.isEmpty()) {
-                outcomes.add(new EventOutcome(event.id(), EventStatus.STALE, notes, null, null));
+                outcomes.add(new EventOutcome(event, EventStatus.STALE, notes, null, null));
             } else {
-                outcomes.add(new EventOutcome(event.id(), EventStatus.DELIVERED, join(how, notes), responseCode, json(own)));
+                outcomes.add(new EventOutcome(event, EventStatus.DELIVERED, join(how, notes), responseCode, json(own)));
             }
         }
         return outcomes;

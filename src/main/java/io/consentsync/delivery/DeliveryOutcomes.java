@@ -22,7 +22,7 @@ public class DeliveryOutcomes {
     public void skipUnmapped(ContactBatch batch) {
         List<StoredEvent> unmapped = batch.takeUnmapped();
         if (!unmapped.isEmpty()) {
-            store.record(unmapped.stream().map(e -> new EventOutcome(e.id(), EventStatus.SKIPPED,
+            store.record(unmapped.stream().map(e -> new EventOutcome(e, EventStatus.SKIPPED,
                     "the event carries none of the mapped Didomi keys", null, null)).toList());
         }
     }

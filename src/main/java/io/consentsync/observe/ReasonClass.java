@@ -15,7 +15,16 @@ public final class ReasonClass {
         Integer code = e.lastResponseCode();
         switch (e.status()) {
             case DELIVERED:
-                return reason.startsWith("not written") ? "partly_stale" : "ok";
+                if (reason.contains("already held")) {
+                    return "already_held";
+                }
+                if (reason.contains("not written")) {
+                    return "partly_stale";
+                }
+                if (reason.contains("bulk import")) {
+                    return "bulk_import";
+                }
+                return reason.startsWith("coalesced") ? "coalesced" : "ok";
             case STALE:
                 return "newer_choice_applied";
             case SKIPPED:
@@ -41,6 +50,9 @@ public final class ReasonClass {
                 }
                 if (reason.startsWith("mapping")) {
                     return "mapping";
+                }
+                if (reason.contains("did not import the contact")) {
+                    return "import_rejected";
                 }
                 if (reason.startsWith("cannot connect")) {
                     return "connection";

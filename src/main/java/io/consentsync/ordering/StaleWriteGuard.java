@@ -6,6 +6,7 @@ import io.consentsync.store.StoredEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,9 @@ public class StaleWriteGuard implements Processor {
     }
 
     public void record(ContactBatch batch, Map<String, Object> written) {
-        for (String field : written.keySet()) {
-            StoredEvent source = batch.sourceOf(field);
-            states.recordWritten(batch.contactKey(), List.of(field), source.consentTime(), source.consentVersion(), source.id());
-        }
+        Map<StoredEvent, List<String>> fieldsBySource = new LinkedHashMap<>();
+        written.keySet().forEach(field -> fieldsBySource.computeIfAbsent(batch.sourceOf(field), e -> new ArrayList<>()).add(field));
+        fieldsBySource.forEach((source, fields) -> states.recordWritten(batch.contactKey(), fields, source.consentTime(),
+                source.consentVersion(), source.id()));
     }
 }

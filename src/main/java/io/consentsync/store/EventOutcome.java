@@ -1,5 +1,18 @@
 package io.consentsync.store;
 
+import java.time.Instant;
+
 /** What delivery decided for one event: its final status, why, Dotdigital's status code and the values it wrote. */
-public record EventOutcome(String eventId, EventStatus status, String reason, Integer responseCode, String fieldsWritten) {
+public record EventOutcome(StoredEvent event, EventStatus status, String reason, Integer responseCode, String fieldsWritten) {
+
+    public String eventId() {
+        return event.id();
+    }
+
+    /** The event as the store holds it once this outcome is recorded (what the outcome listeners are told). */
+    StoredEvent applied(String storedReason, Instant at) {
+        return new StoredEvent(event.id(), event.type(), event.organizationUserId(), event.contactKey(), event.regulation(),
+                event.consentTime(), event.consentVersion(), status, storedReason, event.attempts(), responseCode,
+                event.receivedAt(), at, fieldsWritten, event.payload());
+    }
 }

@@ -236,21 +236,22 @@ public class EventStore {
 
     /** Records final outcomes of some events of a batch the contact's claim still holds. */
     public void record(List<EventOutcome> outcomes) {
-        inTransaction(c -> writeOutcomes(c, outcomes));
-        notifyOutcomes(outcomes.stream().map(EventOutcome::eventId).toList());
+        Instant now = clock.instant();
+        inTransaction(c -> writeOutcomes(c, outcomes, now));
+        outcomes.forEach(o -> notifyOutcome(o.applied(truncate(o.reason()), now)));
     }
 
     /** Records the batch's final outcomes and frees the contact, in one transaction. */
     public void finishBatch(String contactKey, List<EventOutcome> outcomes) {
+        Instant now = clock.instant();
         inTransaction(c -> {
-            writeOutcomes(c, outcomes);
+            writeOutcomes(c, outcomes, now);
             releaseClaim(c, contactKey);
         });
-        notifyOutcomes(outcomes.stream().map(EventOutcome::eventId).toList());
+        outcomes.forEach(o -> notifyOutcome(o.applied(truncate(o.reason()), now)));
     }
 
-    private void writeOutcomes(Connection c, List<EventOutcome> outcomes) throws SQLException {
-        Instant now = clock.instant();
+    private void writeOutcomes(Connection c, List<EventOutcome> outcomes, Instant now) throws SQLException {
         for (EventOutcome o : outcomes) {
             execute(c, "update consent_event set status = ?, reason = ?, last_response_code = ?, fields_written = ?, "
                             + "updated_at = ?, next_attempt_at = null where id = ?",

@@ -3,7 +3,10 @@ package io.consentsync.dotdigital;
 import io.consentsync.store.RateLimitPauses;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,14 +15,24 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Two instances sharing one store and one API user: a pause one of them learns of holds the other back too. */
+/**
+ * Instances sharing one store and one API user: a pause one of them learns of holds the others back too. On the
+ * embedded H2 store here; {@link SharedRateLimitPauseOnPostgresTest} runs the same checks on a real PostgreSQL server.
+ */
 class SharedRateLimitPauseTest {
 
-    private final JdbcDataSource store = new JdbcDataSource();
+    DataSource store;
 
-    SharedRateLimitPauseTest() {
-        store.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    @BeforeEach
+    void createStore() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        store = migrated(h2);
+    }
+
+    static DataSource migrated(DataSource store) {
         Flyway.configure().dataSource(store).locations("classpath:db/migration").load().migrate();
+        return store;
     }
 
     private RateLimitGate gate(String apiUser, String instance) {
