@@ -28,6 +28,7 @@ public final class ContactBatch {
     private final Map<String, StoredEvent> sourceByField = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, String> keptBack = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final List<StoredEvent> unmapped = new ArrayList<>();
+    private int retries;
 
     public ContactBatch(String contactKey) {
         this.contactKey = contactKey;
@@ -70,6 +71,16 @@ public final class ContactBatch {
         return open.get(open.size() - 1);
     }
 
+    /** A retry was recorded on every open event (the store counts it; outcomes must show it too). */
+    public void countRetry() {
+        retries++;
+    }
+
+    /** The event as loaded, with the retries recorded since. */
+    private StoredEvent current(StoredEvent e) {
+        return retries == 0 ? e : e.withAttempts(e.attempts() + retries);
+    }
+
     /** The stale-write guard kept this field out of the write. */
     public void keepBack(String field, String why) {
         keptBack.put(field, why);
@@ -92,12 +103,12 @@ public final class ContactBatch {
 
     /** The same outcome for every open event. */
     public List<EventOutcome> allOutcomes(EventStatus status, String reason, Integer responseCode) {
-        return open.stream().map(e -> new EventOutcome(e, status, reason, responseCode, null)).toList();
+        return open.stream().map(e -> new EventOutcome(current(e), status, reason, responseCode, null)).toList();
     }
 
     /** Every open event gets stale: each of its fields was kept back by the guard or superseded in this batch. */
     public List<EventOutcome> staleOutcomes() {
-        return open.stream().map(e -> new EventOutcome(e, EventStatus.STALE, notesFor(e, Map.of()), null, null)).toList();
+        return open.stream().map(e -> new EventOutcome(current(e), EventStatus.STALE, notesFor(e, Map.of()), null, null)).toList();
     }
 
     /**
@@ -117,9 +128,9 @@ public final class ContactBatch {
             }
             String notes = notesFor(event, own);
             if (own.isEmpty()) {
-                outcomes.add(new EventOutcome(event, EventStatus.STALE, notes, null, null));
+                outcomes.add(new EventOutcome(current(event), EventStatus.STALE, notes, null, null));
             } else {
-                outcomes.add(new EventOutcome(event, EventStatus.DELIVERED, join(how, notes), responseCode, json(own)));
+                outcomes.add(new EventOutcome(current(event), EventStatus.DELIVERED, join(how, notes), responseCode, json(own)));
             }
         }
         return outcomes;

@@ -36,6 +36,7 @@ public class DeliveryAttemptRecorder implements Processor {
         if (batch != null) { // null when the batch could not even be loaded: nothing to record on
             // logged by the store's outcome log
             store.recordRetry(batch.contactKey(), batch.openIds(), failure.reason(), failure.statusCode(), delay);
+            batch.countRetry();
             LOG.debug("events {} retry {}/{} after {} ms", batch.openIds(), retry, schedule.maxRedeliveries(), delay);
         }
         metrics.redelivery();

@@ -30,6 +30,12 @@ public record StoredEvent(
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The same event with its attempt count as the store now holds it (after retries recorded elsewhere). */
+    public StoredEvent withAttempts(int count) {
+        return new StoredEvent(id, type, organizationUserId, contactKey, regulation, consentTime, consentVersion, status,
+                reason, count, lastResponseCode, receivedAt, updatedAt, fieldsWritten, payload);
+    }
+
     /** What the admin API shows: the outcome and what was written, not the payload. */
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();

@@ -33,6 +33,10 @@ class DeliveryRetryTest extends ConnectorTestSupport {
         JsonNode event = awaitStatus(id, "delivered");
         assertThat(event.path("attempts").asInt()).isEqualTo(4);
         dotdigital.verify(4, patchRequestedFor(urlPathMatching("/contacts/v3/email/flaky@example.com")));
+        // the outcome log line counts the retries too, not only the attempt the batch was loaded with
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(java.nio.file.Files.readAllLines(
+                java.nio.file.Path.of("target/test-logs/connector.log")))
+                .anyMatch(line -> line.contains("event=" + id + " ") && line.contains("status=delivered") && line.contains("attempts=4")));
     }
 
     @Test
