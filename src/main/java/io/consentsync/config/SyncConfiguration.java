@@ -77,8 +77,13 @@ public class SyncConfiguration implements CamelConfiguration {
         props.addOverrideProperty("sync.retry.delay-pattern", retry.delayPattern());
 
         String instanceId = instanceId(props);
-        EventStore store = new EventStore(dataSource(props), instanceId,
-                longProp(props, "sync.delivery.lease-ms", 120000), clock);
+        long leaseMs = longProp(props, "sync.delivery.lease-ms", 30000);
+        if (leaseMs < 3000) {
+            throw new InvalidConfigurationException("sync.delivery.lease-ms must be at least 3000, found: " + leaseMs);
+        }
+        // renewed three times per lease: one missed heartbeat never costs a live instance its contacts
+        props.addOverrideProperty("sync.delivery.lease-renew-ms", String.valueOf(leaseMs / 3));
+        EventStore store = new EventStore(dataSource(props), instanceId, leaseMs, clock);
         int released = store.releaseOwnClaims();
 
         String clientId = prop(props, "sync.webhook.client-id", null);

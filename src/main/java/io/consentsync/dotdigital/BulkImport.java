@@ -97,11 +97,6 @@ public class BulkImport {
         LOG.info("bulk import {} started: {} contacts", id, batch.size());
     }
 
-    /** While the import runs, the contacts stay ours: the claims' leases are renewed at each status poll. */
-    public void holdClaims(Exchange exchange) {
-        store.extendClaims(exchange.getVariable("importBatch", ImportBatch.class).contactKeys());
-    }
-
     /** Reads a status answer: variable {@code importStatus}, and the report once it ended. */
     public void readStatus(Exchange exchange) throws IOException {
         rateLimit.observe(exchange);

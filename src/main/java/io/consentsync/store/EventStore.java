@@ -151,6 +151,17 @@ public class EventStore {
         }
     }
 
+    /**
+     * The heartbeat: every claim this instance holds lasts another lease from now (a claim already held longer, for a
+     * retry's wait, keeps its time). A live instance never loses a contact in the middle of a slow call or a long
+     * bulk import; a crashed one stops renewing and its contacts are taken over one lease later.
+     */
+    public int renewOwnClaims() {
+        Instant until = clock.instant().plusMillis(leaseMs);
+        return update("update contact_claim set claimed_until = ? where claimed_by = ? and claimed_until < ?",
+                at(until), instanceId, at(until));
+    }
+
     /** Frees the claims this instance held before a restart, so its unfinished contacts resume at once. */
     public int releaseOwnClaims() {
         return update("delete from contact_claim where claimed_by = ?", instanceId);
@@ -207,17 +218,6 @@ public class EventStore {
                         + "reason = ?, next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), at(until), at(now), id);
             }
             releaseClaim(c, contactKey);
-        });
-    }
-
-    /** Keeps the claims on these contacts for another lease (a bulk import still running holds them). */
-    public void extendClaims(List<String> contactKeys) {
-        Instant until = clock.instant().plusMillis(leaseMs);
-        inTransaction(c -> {
-            for (String contact : contactKeys) {
-                execute(c, "update contact_claim set claimed_until = ? where contact_key = ? and claimed_by = ?",
-                        at(until), contact, instanceId);
-            }
         });
     }
 
