@@ -131,23 +131,23 @@ public class EventStore {
         }
     }
 
+    /** Insert first: a finished batch deletes its claim, so a free contact usually has no row at all. */
     private boolean takeClaim(Connection c, String contact, Instant now) throws SQLException {
-        try (PreparedStatement takeOver = c.prepareStatement("update contact_claim set claimed_by = ?, claimed_until = ? "
-                + "where contact_key = ? and claimed_until < ?")) {
-            bind(takeOver, instanceId, at(now.plusMillis(leaseMs)), contact, at(now));
-            if (takeOver.executeUpdate() == 1) {
-                return true;
-            }
-        }
+        Instant until = now.plusMillis(leaseMs);
         try (PreparedStatement insert = c.prepareStatement("insert into contact_claim (contact_key, claimed_by, claimed_until) "
                 + "values (?, ?, ?)")) {
-            bind(insert, contact, instanceId, at(now.plusMillis(leaseMs)));
+            bind(insert, contact, instanceId, at(until));
             return insert.executeUpdate() == 1;
         } catch (SQLException e) {
-            if (isUniqueViolation(e)) {
-                return false; // another instance holds it
+            if (!isUniqueViolation(e)) {
+                throw e;
             }
-            throw e;
+        }
+        // a row exists: take it over only when its lease ran out (its holder stopped renewing)
+        try (PreparedStatement takeOver = c.prepareStatement("update contact_claim set claimed_by = ?, claimed_until = ? "
+                + "where contact_key = ? and claimed_until < ?")) {
+            bind(takeOver, instanceId, at(until), contact, at(now));
+            return takeOver.executeUpdate() == 1;
         }
     }
 
