@@ -134,12 +134,13 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("contactLookupStrategy", new ContactLookupStrategy(rateLimit));
         StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store.dataSource(), clock));
         registry.bind("staleWriteGuard", guard);
-        registry.bind("bulkImport", new BulkImport(integration, store, guard, rateLimit, retry, clock,
+        RateLimitDeferral deferral = new RateLimitDeferral(rateLimit, store);
+        registry.bind("bulkImport", new BulkImport(integration, store, guard, rateLimit, deferral, retry, clock,
                 longProp(props, "sync.import.min-waiting-events", 200),
                 Duration.ofMillis(longProp(props, "sync.import.max-wait-ms", 1800000))));
         registry.bind("importBatchCollector", new ImportBatchCollector());
         registry.bind("rateLimitGate", rateLimit);
-        registry.bind("rateLimitDeferral", new RateLimitDeferral(rateLimit, store));
+        registry.bind("rateLimitDeferral", deferral);
         registry.bind("mappingCheck", mappingCheck);
         registry.bind("contactPatchBuilder", new ContactPatchBuilder());
         registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry, metrics));

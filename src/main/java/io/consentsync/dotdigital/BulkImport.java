@@ -44,17 +44,19 @@ public class BulkImport {
     private final EventStore store;
     private final StaleWriteGuard guard;
     private final RateLimitGate rateLimit;
+    private final RateLimitDeferral deferral;
     private final RetrySchedule retry;
     private final Clock clock;
     private final long minWaitingEvents;
     private final Duration maxWait;
 
     public BulkImport(IntegrationConfig config, EventStore store, StaleWriteGuard guard, RateLimitGate rateLimit,
-                      RetrySchedule retry, Clock clock, long minWaitingEvents, Duration maxWait) {
+                      RateLimitDeferral deferral, RetrySchedule retry, Clock clock, long minWaitingEvents, Duration maxWait) {
         this.config = config;
         this.store = store;
         this.guard = guard;
         this.rateLimit = rateLimit;
+        this.deferral = deferral;
         this.retry = retry;
         this.clock = clock;
         this.minWaitingEvents = minWaitingEvents;
@@ -159,10 +161,7 @@ public class BulkImport {
         HttpOperationFailedException http = error instanceof HttpOperationFailedException h ? h : null;
         if (http != null && http.getStatusCode() == 429) {
             Instant until = rateLimit.onTooManyRequests(http);
-            for (ImportBatch.ContactWrite c : batch.contacts()) {
-                store.deferUntil(c.batch().contactKey(), c.batch().openIds(), until,
-                        "waiting for Dotdigital's rate limit until " + until);
-            }
+            batch.contacts().forEach(c -> deferral.defer(c.batch(), until));
             return;
         }
         DeliveryFailure failure = DeliveryFailure.of(error);

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Folds the reply of {@code GET /contacts/v3/{identifier}/{value}} into the delivery exchange without touching its
- * body: variables {@code contactFound}, {@code contactStatus}, {@code lookupStatusCode} and {@code currentDataFields}. The lookup endpoint
- * accepts 404 as an answer; any other failure throws before this runs and is retried by the error handler.
+ * body: variables {@code contactFound}, {@code contactStatus}, {@code lookupStatusCode} and {@code currentDataFields}.
+ * The lookup endpoint accepts 404 as an answer; any other failure throws before this runs and is retried by the
+ * error handler.
  */
 public class ContactLookupStrategy implements AggregationStrategy {
 

@@ -31,6 +31,11 @@ public class RateLimitDeferral implements Processor {
             store.releaseContact(exchange.getVariable("contactKey", String.class));
             return;
         }
+        defer(batch, until);
+    }
+
+    /** Puts a batch back in the store until the pause ends, its contact free again. */
+    public void defer(ContactBatch batch, Instant until) {
         store.deferUntil(batch.contactKey(), batch.openIds(), until, "waiting for Dotdigital's rate limit until " + until);
     }
 }

@@ -127,11 +127,15 @@ public class RateLimitGate implements Processor {
         return view;
     }
 
-    synchronized Instant pause(Instant until, String why) {
-        Instant now = clock.instant();
-        // whole milliseconds: the shared store keeps no finer precision, and every instance must see the same end
-        Instant capped = (until.isAfter(now.plus(maxPause)) ? now.plus(maxPause) : until).truncatedTo(ChronoUnit.MILLIS);
-        if (capped.isAfter(pausedUntil)) {
+    Instant pause(Instant until, String why) {
+        Instant capped;
+        synchronized (this) {
+            Instant now = clock.instant();
+            // whole milliseconds: the shared store keeps no finer precision, and every instance must see the same end
+            capped = (until.isAfter(now.plus(maxPause)) ? now.plus(maxPause) : until).truncatedTo(ChronoUnit.MILLIS);
+            if (!capped.isAfter(pausedUntil)) {
+                return pausedUntil;
+            }
             boolean newPause = !now.isBefore(pausedUntil);
             pausedUntil = capped;
             reason = why;
@@ -141,13 +145,13 @@ public class RateLimitGate implements Processor {
                 LOG.warn("Dotdigital rate limit: {}; pausing all calls until {} ({} ms)", why, capped,
                         Duration.between(now, capped).toMillis());
             }
-            try {
-                shared.extend(apiUser, capped, why, instanceId);
-            } catch (RuntimeException e) {
-                LOG.warn("cannot share the rate-limit pause with other instances: {}", e.toString());
-            }
         }
-        return pausedUntil;
+        try { // outside the lock: other threads must not wait on the database to learn of the pause
+            shared.extend(apiUser, capped, why, instanceId);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot share the rate-limit pause with other instances: {}", e.toString());
+        }
+        return capped;
     }
 
     /** Retry-After (seconds or HTTP date), else x-ratelimit-reset (seconds, epoch seconds or epoch millis), else the default. */

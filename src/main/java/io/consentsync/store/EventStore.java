@@ -31,6 +31,8 @@ public class EventStore {
     private static final String COLUMNS = "id, event_type, organization_user_id, contact_key, regulation, consent_time, "
             + "consent_version, status, reason, attempts, last_response_code, received_at, updated_at, fields_written, payload";
     private static final String WAITING = "status in ('pending', 'retrying')";
+    /** Waiting and its time has come; binds one parameter, now. */
+    private static final String DUE = WAITING + " and (next_attempt_at is null or next_attempt_at <= ?)";
 
     private final DataSource dataSource;
     private final String instanceId;
@@ -109,7 +111,7 @@ public class EventStore {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection();
              PreparedStatement due = c.prepareStatement("select e.contact_key, min(e.received_at) as first_received "
-                     + "from consent_event e where e." + WAITING + " and (e.next_attempt_at is null or e.next_attempt_at <= ?)"
+                     + "from consent_event e where " + DUE
                      + " and not exists (select 1 from contact_claim k where k.contact_key = e.contact_key and k.claimed_until >= ?)"
                      + " group by e.contact_key order by first_received fetch first " + limit + " rows only")) {
             bind(due, at(now), at(now));
@@ -178,7 +180,7 @@ public class EventStore {
      */
     public List<StoredEvent> loadBatch(String contactKey) {
         Instant now = clock.instant();
-        String due = " where contact_key = ? and " + WAITING + " and (next_attempt_at is null or next_attempt_at <= ?)";
+        String due = " where contact_key = ? and " + DUE;
         try (Connection c = dataSource.getConnection();
              PreparedStatement count = c.prepareStatement("update consent_event set attempts = attempts + 1, updated_at = ?" + due);
              PreparedStatement load = c.prepareStatement("select " + COLUMNS + " from consent_event" + due
@@ -368,8 +370,7 @@ public class EventStore {
     /** Waiting events whose time has come. */
     public long countDue() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select count(*) from consent_event where " + WAITING
-                     + " and (next_attempt_at is null or next_attempt_at <= ?)")) {
+             PreparedStatement ps = c.prepareStatement("select count(*) from consent_event where " + DUE)) {
             bind(ps, at(clock.instant()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
