@@ -108,4 +108,24 @@ class BulkImportTest extends ConnectorTestSupport {
         }
         dotdigital.verify(2, putRequestedFor(urlPathEqualTo(IMPORT)));
     }
+
+    @Test
+    void anImportRefusedWith429PausesTheClientAndIsSentAgainAfterThePause() throws Exception {
+        dotdigital.stubFor(put(urlPathEqualTo(IMPORT)).inScenario("limit").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                        .withBody("{\"errorCode\":\"contacts:tooManyActiveImports\"}")).willSetStateTo("free"));
+        dotdigital.stubFor(put(urlPathEqualTo(IMPORT)).inScenario("limit").whenScenarioStateIs("free")
+                .willReturn(okJson("{\"importId\": \"imp-3\"}").withStatus(202)));
+        dotdigital.stubFor(get(urlPathEqualTo(IMPORT + "/imp-3")).willReturn(okJson(
+                "{\"importId\": \"imp-3\", \"status\": \"Finished\", \"created\": [], \"updated\": [], \"failures\": []}")));
+
+        List<String> ids = burst(6);
+
+        for (String id : ids) {
+            awaitStatus(id, "delivered");
+        }
+        dotdigital.verify(2, putRequestedFor(urlPathEqualTo(IMPORT)));
+        JsonNode rateLimit = json(admin("GET", "/admin/rate-limit"));
+        assertThat(rateLimit.path("pausesSinceStart").asInt()).isEqualTo(1);
+    }
 }
