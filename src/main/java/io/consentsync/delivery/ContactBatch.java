@@ -28,6 +28,7 @@ public final class ContactBatch {
     private final Map<String, StoredEvent> sourceByField = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, String> keptBack = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final List<StoredEvent> unmapped = new ArrayList<>();
+    private final List<EventOutcome> rejected = new ArrayList<>();
     private int retries;
 
     public ContactBatch(String contactKey) {
@@ -60,6 +61,30 @@ public final class ContactBatch {
             });
         }
         return merged;
+    }
+
+    /** The fields this event sets, with the raw values it carries. */
+    public Map<String, Object> fieldsOf(StoredEvent event) {
+        return Map.copyOf(fieldsByEvent.getOrDefault(event.id(), Map.of()));
+    }
+
+    /**
+     * One event carries a value that cannot be written: it alone leaves the batch, {@code dead} with the reason, and
+     * each field it set goes back to the newest remaining event that sets it.
+     */
+    public void reject(StoredEvent event, String reason) {
+        open.remove(event);
+        fieldsByEvent.remove(event.id());
+        rejected.add(new EventOutcome(current(event), EventStatus.DEAD, reason, null, null));
+        sourceByField.clear();
+        open.forEach(e -> fieldsByEvent.get(e.id()).keySet().forEach(field -> sourceByField.put(field, e)));
+    }
+
+    /** Events rejected since the last call; they are recorded dead and leave the batch. */
+    public List<EventOutcome> takeRejected() {
+        List<EventOutcome> taken = List.copyOf(rejected);
+        rejected.clear();
+        return taken;
     }
 
     public StoredEvent sourceOf(String field) {

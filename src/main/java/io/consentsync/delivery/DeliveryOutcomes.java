@@ -27,6 +27,19 @@ public class DeliveryOutcomes {
         }
     }
 
+    /**
+     * Events whose values cannot be converted to their data fields' types are dead, each on its own; the contact is
+     * freed when none of its events is left to write.
+     */
+    public void deadUnconvertible(ContactBatch batch) {
+        List<EventOutcome> rejected = batch.takeRejected();
+        if (batch.openEvents().isEmpty()) {
+            store.finishBatch(batch.contactKey(), rejected);
+        } else if (!rejected.isEmpty()) {
+            store.record(rejected);
+        }
+    }
+
     /** Every open event of the batch gets skipped for the same reason, and the contact is free again. */
     public void skipAll(ContactBatch batch, String reason, Integer responseCode) {
         store.finishBatch(batch.contactKey(), batch.allOutcomes(EventStatus.SKIPPED, reason, responseCode));

@@ -29,9 +29,6 @@ public record DeliveryFailure(Integer statusCode, String reason) {
             if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
                 return new DeliveryFailure(null, "Dotdigital did not answer in time: " + t.getMessage());
             }
-            if (t instanceof io.consentsync.mapping.MappingException) {
-                return new DeliveryFailure(null, "mapping: " + t.getMessage());
-            }
             t = t.getCause() == t ? null : t.getCause();
         }
         return new DeliveryFailure(null, error == null ? "unknown error"

@@ -1,5 +1,7 @@
 package io.consentsync.mapping;
 
+import io.consentsync.delivery.ContactBatch;
+import io.consentsync.store.StoredEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -14,8 +16,10 @@ import java.util.Map;
 
 /**
  * Converts each mapped value to its data field's type: Boolean as a JSON boolean, String as text ("true"/"false"
- * for booleans), Numeric as a number (1/0 for booleans), Date as ISO-8601. A field the account does not have, or a
- * value its type cannot hold, fails the whole event with a reason naming field and key: nothing is half-written.
+ * for booleans), Numeric as a number (1/0 for booleans), Date as ISO-8601. Checked event by event: an event that sets
+ * a field the account does not have, or a value its type cannot hold, leaves the batch ({@code dead}, with a reason
+ * naming field and key) and the other events of the contact are still written. Body in: the batch's merged fields;
+ * body out: the merged fields of the events that remain, converted.
  */
 public class DataFieldConverter implements Processor {
 
@@ -27,11 +31,22 @@ public class DataFieldConverter implements Processor {
 
     @Override
     @SuppressWarnings("unchecked")
-    public void process(Exchange exchange) throws Exception {
-        Map<String, Object> raw = exchange.getMessage().getMandatoryBody(Map.class);
+    public void process(Exchange exchange) {
+        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
         Map<String, String> sources = exchange.getVariable("mappingSources", Map.class);
+        for (StoredEvent event : batch.openEvents()) {
+            List<String> problems = new ArrayList<>();
+            convertAll(batch.fieldsOf(event), sources, problems);
+            if (!problems.isEmpty()) {
+                batch.reject(event, "mapping: " + String.join("; ", problems));
+            }
+        }
+        exchange.getMessage().setBody(convertAll(batch.mergedFields(), sources, new ArrayList<>()));
+    }
+
+    /** Converts what it can; each value it cannot convert adds a problem naming the field and the Didomi key. */
+    private Map<String, Object> convertAll(Map<String, Object> raw, Map<String, String> sources, List<String> problems) {
         Map<String, Object> converted = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
         raw.forEach((field, value) -> {
             String from = sources == null ? field : sources.get(field);
             DataFieldCatalog.DataField target = catalog.find(field).orElse(null);
@@ -51,10 +66,7 @@ public class DataFieldConverter implements Processor {
                 converted.put(target.name(), v);
             }
         });
-        if (!problems.isEmpty()) {
-            throw new MappingException(String.join("; ", problems));
-        }
-        exchange.getMessage().setBody(converted);
+        return converted;
     }
 
     /** The value in the field's type, or null when the type cannot hold it. */

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.consentsync.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -75,5 +78,29 @@ class DataFieldTypesTest extends ConnectorTestSupport {
         assertThat(event.path("reason").asText())
                 .contains("data field LI_DATE has type Date and cannot hold true from consents_purposes_marketing_enabled_li");
         dotdigital.verify(0, patchRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void anUnconvertibleValueKillsOnlyItsOwnEventAndTheCoalescedWithdrawalIsWritten() throws Exception {
+        stubPatchAnswers(200);
+        context.getRouteController().stopRoute("dispatch-due-events"); // both wait, then go out as one batch
+        String bad = accepted(consentEvent("evt-bad", "coalesced-bad@example.com", """
+                [{"id": "marketing", "enabled_li": true}]""").replace("2024-05-02T09:15:00.000Z", "2024-05-02T10:00:00Z"));
+        String withdrawal = accepted(newsletterEvent("evt-withdraw", "coalesced-bad@example.com", false)
+                .replace("2024-05-02T09:15:00.000Z", "2024-05-02T09:00:00Z"));
+        context.getRouteController().startRoute("dispatch-due-events");
+
+        assertThat(awaitStatus(bad, "dead").path("reason").asText())
+                .startsWith("mapping: ").contains("LI_DATE has type Date and cannot hold true");
+        JsonNode written = awaitStatus(withdrawal, "delivered");
+        assertThat(written.path("dataFieldsWritten").path("NEWSLETTER").asBoolean(true)).isFalse();
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching("/contacts/v3/email/coalesced-bad@example.com"))
+                .withRequestBody(matchingJsonPath("$.dataFields.NEWSLETTER", equalTo("false")))
+                .withRequestBody(notContaining("LI_DATE")));
+
+        // a bulk replay brings the bad event back alone: it is dead again, the withdrawal stays delivered
+        assertThat(admin("POST", "/admin/events/replay?status=dead").statusCode()).isEqualTo(200);
+        awaitStatus(bad, "dead");
+        assertThat(awaitStatus(withdrawal, "delivered").path("status").asText()).isEqualTo("delivered");
     }
 }
