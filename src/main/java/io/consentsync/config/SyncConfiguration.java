@@ -83,7 +83,8 @@ public class SyncConfiguration implements CamelConfiguration {
         }
         // renewed three times per lease: one missed heartbeat never costs a live instance its contacts
         props.addOverrideProperty("sync.delivery.lease-renew-ms", String.valueOf(leaseMs / 3));
-        EventStore store = new EventStore(dataSource(props), instanceId, leaseMs, clock);
+        EventStore store = new EventStore(dataSource(props), instanceId, leaseMs, clock,
+                Duration.ofMillis(longProp(props, "sync.intake.max-consent-time-skew-ms", 300000)));
         int released = store.releaseOwnClaims();
 
         String clientId = prop(props, "sync.webhook.client-id", null);

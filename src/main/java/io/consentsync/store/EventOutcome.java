@@ -13,6 +13,6 @@ public record EventOutcome(StoredEvent event, EventStatus status, String reason,
     StoredEvent applied(String storedReason, Instant at) {
         return new StoredEvent(event.id(), event.type(), event.organizationUserId(), event.contactKey(), event.regulation(),
                 event.consentTime(), event.consentVersion(), status, storedReason, event.attempts(), responseCode,
-                event.receivedAt(), at, fieldsWritten, event.payload());
+                event.receivedAt(), at, fieldsWritten, event.payload(), event.consentTimeNote());
     }
 }

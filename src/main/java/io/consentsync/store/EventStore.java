@@ -29,7 +29,8 @@ public class EventStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
     private static final String COLUMNS = "id, event_type, organization_user_id, contact_key, regulation, consent_time, "
-            + "consent_version, status, reason, attempts, last_response_code, received_at, updated_at, fields_written, payload";
+            + "consent_version, status, reason, attempts, last_response_code, received_at, updated_at, fields_written, payload, "
+            + "consent_time_note";
     private static final String WAITING = "status in ('pending', 'retrying')";
     /** Waiting and its time has come; binds one parameter, now. */
     private static final String DUE = WAITING + " and (next_attempt_at is null or next_attempt_at <= ?)";
@@ -38,17 +39,23 @@ public class EventStore {
     private final String instanceId;
     private final long leaseMs;
     private final Clock clock;
+    private final java.time.Duration maxConsentTimeSkew;
     private volatile List<EventOutcomeListener> listeners = List.of();
 
     /** Pending and retrying events: how many, and when the oldest arrived (null when none). */
     public record WaitingSummary(long count, Instant oldestReceivedAt) {
     }
 
-    public EventStore(DataSource dataSource, String instanceId, long leaseMs, Clock clock) {
+    /**
+     * @param maxConsentTimeSkew how far after its receipt an event's consent time may lie; a later one is not trusted
+     *                           (it would make every real choice after it look older) and the time received is used
+     */
+    public EventStore(DataSource dataSource, String instanceId, long leaseMs, Clock clock, java.time.Duration maxConsentTimeSkew) {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
         this.leaseMs = leaseMs;
         this.clock = clock;
+        this.maxConsentTimeSkew = maxConsentTimeSkew;
     }
 
     public void addListener(EventOutcomeListener listener) {
@@ -65,23 +72,32 @@ public class EventStore {
     public StoreResult accept(NewEvent event) {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
+        Instant consentTime = event.consentTime() == null ? now : event.consentTime();
+        String consentTimeNote = null;
+        if (consentTime.isAfter(now.plus(maxConsentTimeSkew))) {
+            consentTimeNote = "consent time " + consentTime + " is more than " + maxConsentTimeSkew.toSeconds()
+                    + " s after the event was received: not trusted, ordered by the time received";
+            consentTime = now;
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into consent_event (id, dedup_key, event_type, "
                      + "organization_user_id, contact_key, regulation, consent_time, consent_version, payload, status, "
-                     + "reason, attempts, received_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+                     + "reason, attempts, received_at, updated_at, consent_time_note) "
+                     + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, event.dedupKey());
             ps.setString(3, event.type());
             ps.setString(4, event.organizationUserId());
             ps.setString(5, event.contactKey());
             ps.setString(6, event.regulation());
-            ps.setObject(7, at(event.consentTime() == null ? now : event.consentTime()));
+            ps.setObject(7, at(consentTime));
             ps.setLong(8, event.consentVersion());
             ps.setString(9, event.payload());
             ps.setString(10, event.status().id());
             ps.setString(11, event.reason());
             ps.setObject(12, at(now));
             ps.setObject(13, at(now));
+            ps.setString(14, consentTimeNote);
             ps.executeUpdate();
             listeners.forEach(l -> l.onAccepted(event.type(), false));
             if (event.status().isFinal()) {
@@ -416,7 +432,7 @@ public class EventStore {
                         responseCode,
                         rs.getObject("received_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                        rs.getString("fields_written"), rs.getString("payload")));
+                        rs.getString("fields_written"), rs.getString("payload"), rs.getString("consent_time_note")));
             }
         }
         return events;

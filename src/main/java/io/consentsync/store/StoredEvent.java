@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * One row of the event store. {@code payload} is the webhook envelope as received (JSON text);
- * {@code fieldsWritten} the JSON object of data fields and values sent to Dotdigital, once delivered.
+ * {@code fieldsWritten} the JSON object of data fields and values sent to Dotdigital, once delivered;
+ * {@code consentTimeNote} says why {@code consentTime} is the time received rather than the one Didomi sent.
  */
 public record StoredEvent(
         String id,
@@ -26,14 +27,15 @@ public record StoredEvent(
         Instant receivedAt,
         Instant updatedAt,
         String fieldsWritten,
-        String payload) {
+        String payload,
+        String consentTimeNote) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The same event with its attempt count as the store now holds it (after retries recorded elsewhere). */
     public StoredEvent withAttempts(int count) {
         return new StoredEvent(id, type, organizationUserId, contactKey, regulation, consentTime, consentVersion, status,
-                reason, count, lastResponseCode, receivedAt, updatedAt, fieldsWritten, payload);
+                reason, count, lastResponseCode, receivedAt, updatedAt, fieldsWritten, payload, consentTimeNote);
     }
 
     /** What the admin API shows: the outcome and what was written, not the payload. */
@@ -43,7 +45,7 @@ public record StoredEvent(
         view.put("type", type);
         view.put("organizationUserId", organizationUserId);
         view.put("status", status.id());
-        view.put("reason", reason);
+        view.put("reason", consentTimeNote == null ? reason : reason == null ? consentTimeNote : reason + "; " + consentTimeNote);
         view.put("attempts", attempts);
         view.put("lastResponseCode", lastResponseCode);
         view.put("regulation", regulation);

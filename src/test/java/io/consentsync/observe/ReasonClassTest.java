@@ -13,7 +13,7 @@ class ReasonClassTest {
 
     private static String of(EventStatus status, String reason, Integer code) {
         return ReasonClass.of(new StoredEvent("id", "event.created", "u", "u", "gdpr", Instant.EPOCH, 0, status, reason, 1,
-                code, Instant.EPOCH, Instant.EPOCH, null, "{}"));
+                code, Instant.EPOCH, Instant.EPOCH, null, "{}", null));
     }
 
     @Test

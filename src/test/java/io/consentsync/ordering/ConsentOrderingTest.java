@@ -97,4 +97,31 @@ class ConsentOrderingTest extends ConnectorTestSupport {
         awaitStatus(free, "delivered");
         assertThat(admin("GET", "/admin/events/" + stuck).body()).containsAnyOf("\"retrying\"", "\"pending\"", "\"dead\"");
     }
+
+    @Test
+    void aConsentTimeFromTheFarFutureIsNotTrustedAndCannotHoldBackALaterWithdrawal() throws Exception {
+        stubPatchAnswers(200);
+        String future = accepted(newsletterAt("evt-9999", "future@example.com", true, "9999-12-31T23:59:59Z"));
+        JsonNode optIn = awaitStatus(future, "delivered");
+        assertThat(optIn.path("reason").asText())
+                .contains("consent time 9999-12-31T23:59:59Z is more than 300 s after the event was received")
+                .contains("ordered by the time received");
+        assertThat(java.time.Instant.parse(optIn.path("consentTime").asText()))
+                .isEqualTo(java.time.Instant.parse(optIn.path("receivedAt").asText()));
+
+        String withdrawal = accepted(newsletterAt("evt-real", "future@example.com", false, java.time.Instant.now().toString()));
+
+        assertThat(awaitStatus(withdrawal, "delivered").path("dataFieldsWritten").toString()).isEqualTo("{\"NEWSLETTER\":false}");
+        dotdigital.verify(patchRequestedFor(urlPathEqualTo("/contacts/v3/email/future@example.com"))
+                .withRequestBody(equalToJson("{\"identifiers\": {\"email\": \"future@example.com\"}, \"dataFields\": {\"NEWSLETTER\": false}}")));
+    }
+
+    @Test
+    void aConsentTimeWithinTheAllowedSkewIsKept() throws Exception {
+        stubPatchAnswers(200);
+        String soon = java.time.Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        JsonNode event = awaitStatus(accepted(newsletterAt("evt-skew", "skew@example.com", true, soon)), "delivered");
+        assertThat(event.path("consentTime").asText()).isEqualTo(soon);
+        assertThat(event.path("reason").isNull()).isTrue();
+    }
 }
