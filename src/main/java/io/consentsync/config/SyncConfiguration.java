@@ -6,7 +6,8 @@ import io.consentsync.admin.AdminAuthenticator;
 import io.consentsync.admin.AdminEventsApi;
 import io.consentsync.dotdigital.ContactLookupStrategy;
 import io.consentsync.dotdigital.ContactPatchBuilder;
-import io.consentsync.dotdigital.DeadEventRecorder;
+import io.consentsync.dotdigital.FailedDeliveryRecorder;
+import io.consentsync.dotdigital.RetryCapacity;
 import io.consentsync.dotdigital.DeliveryAttemptRecorder;
 import io.consentsync.delivery.DeliveryOutcomes;
 import io.consentsync.delivery.ImportBatchCollector;
@@ -145,7 +146,9 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("mappingCheck", mappingCheck);
         registry.bind("contactPatchBuilder", new ContactPatchBuilder());
         registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry, metrics));
-        registry.bind("deadEventRecorder", new DeadEventRecorder(store));
+        registry.bind("retryCapacity", retryCapacity(context, props, retry));
+        registry.bind("failedDeliveryRecorder", new FailedDeliveryRecorder(store,
+                registry.lookupByNameAndType("retryCapacity", RetryCapacity.class), clock));
         registry.bind("deliveryOutcomes", new DeliveryOutcomes(store));
         registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
@@ -170,6 +173,20 @@ public class SyncConfiguration implements CamelConfiguration {
                             + "(or point sync.integration-file at yours) with your regional authentication.url, "
                             + "API username and password");
         }
+    }
+
+    /**
+     * Quick retries wait in Camel's shared redelivery pool, which drops what its queue cannot hold: keep below it, the
+     * rest waits in the store.
+     */
+    private static RetryCapacity retryCapacity(CamelContext context, PropertiesComponent props, RetrySchedule retry) {
+        int max = intProp(props, "sync.retry.max-in-memory", 500);
+        Integer queue = context.getExecutorServiceManager().getDefaultThreadPoolProfile().getMaxQueueSize();
+        if (max < 1 || (queue != null && queue > 0 && max >= queue)) {
+            throw new InvalidConfigurationException("sync.retry.max-in-memory must be between 1 and "
+                    + (queue == null || queue <= 0 ? "any" : queue - 1) + " (Camel's redelivery queue), found: " + max);
+        }
+        return new RetryCapacity(retry, max);
     }
 
     private static HikariDataSource dataSource(PropertiesComponent props) {

@@ -101,6 +101,15 @@ public final class ContactBatch {
         retries++;
     }
 
+    /**
+     * Delivery attempts made so far on the batch: the store's count at load (every earlier load and recorded retry,
+     * so a batch that waited in the store goes on with the schedule) plus the retries recorded since. The events'
+     * fewest, so an event that joined late never loses retries to an older one.
+     */
+    public int attemptsMade() {
+        return open.stream().mapToInt(StoredEvent::attempts).min().orElse(1) + retries;
+    }
+
     /** The event as loaded, with the retries recorded since. */
     private StoredEvent current(StoredEvent e) {
         return retries == 0 ? e : e.withAttempts(e.attempts() + retries);
