@@ -101,7 +101,7 @@ public class SyncConfiguration implements CamelConfiguration {
         RateLimitGate rateLimit = new RateLimitGate(clock,
                 Duration.ofMillis(longProp(props, "sync.rate-limit.default-pause-ms", 60000)),
                 Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms", 3600000)),
-                new RateLimitPauses(store.dataSource()), java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
+                new RateLimitPauses(store.dataSource(), clock), java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
                 longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
         MappingCheck mappingCheck = new MappingCheck(integration, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -134,7 +134,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("dataFieldCatalog", catalog);
         registry.bind("dataFieldConverter", new DataFieldConverter(catalog));
         registry.bind("contactLookupStrategy", new ContactLookupStrategy(rateLimit));
-        StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store.dataSource(), clock));
+        StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store, clock));
         registry.bind("staleWriteGuard", guard);
         RateLimitDeferral deferral = new RateLimitDeferral(rateLimit, store);
         registry.bind("bulkImport", new BulkImport(integration, store, guard, rateLimit, deferral, retry, clock,

@@ -2,6 +2,7 @@ package io.consentsync.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consentsync.store.Claim;
 import io.consentsync.store.EventOutcome;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.StoredEvent;
@@ -21,7 +22,7 @@ public final class ContactBatch {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String contactKey;
+    private final Claim claim;
     private final List<StoredEvent> open = new ArrayList<>();
     private final Map<String, Map<String, Object>> fieldsByEvent = new LinkedHashMap<>();
     // Dotdigital data field names are case-insensitive
@@ -31,12 +32,17 @@ public final class ContactBatch {
     private final List<EventOutcome> rejected = new ArrayList<>();
     private int retries;
 
-    public ContactBatch(String contactKey) {
-        this.contactKey = contactKey;
+    public ContactBatch(Claim claim) {
+        this.claim = claim;
+    }
+
+    /** The claim the batch was loaded under: every outcome is recorded only while it still holds. */
+    public Claim claim() {
+        return claim;
     }
 
     public String contactKey() {
-        return contactKey;
+        return claim.contactKey();
     }
 
     /** Adds the next event in consent order with the fields it sets; a later event's value wins. */

@@ -22,7 +22,7 @@ public class DeliveryOutcomes {
     public void skipUnmapped(ContactBatch batch) {
         List<StoredEvent> unmapped = batch.takeUnmapped();
         if (!unmapped.isEmpty()) {
-            store.record(unmapped.stream().map(e -> new EventOutcome(e, EventStatus.SKIPPED,
+            store.record(batch.claim(), unmapped.stream().map(e -> new EventOutcome(e, EventStatus.SKIPPED,
                     "the event carries none of the mapped Didomi keys", null, null)).toList());
         }
     }
@@ -34,20 +34,20 @@ public class DeliveryOutcomes {
     public void deadUnconvertible(ContactBatch batch) {
         List<EventOutcome> rejected = batch.takeRejected();
         if (batch.openEvents().isEmpty()) {
-            store.finishBatch(batch.contactKey(), rejected);
+            store.finishBatch(batch.claim(), rejected);
         } else if (!rejected.isEmpty()) {
-            store.record(rejected);
+            store.record(batch.claim(), rejected);
         }
     }
 
     /** Every open event of the batch gets skipped for the same reason, and the contact is free again. */
     public void skipAll(ContactBatch batch, String reason, Integer responseCode) {
-        store.finishBatch(batch.contactKey(), batch.allOutcomes(EventStatus.SKIPPED, reason, responseCode));
+        store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.SKIPPED, reason, responseCode));
     }
 
     /** Newer choices already hold every field the batch sets. */
     public void staleAll(ContactBatch batch) {
-        store.finishBatch(batch.contactKey(), batch.staleOutcomes());
+        store.finishBatch(batch.claim(), batch.staleOutcomes());
     }
 
     /** Dotdigital accepted the write: each event is delivered with the values that came from it. */
@@ -57,7 +57,7 @@ public class DeliveryOutcomes {
         Map<String, Object> written = exchange.getVariable("dataFieldsWritten", Map.class);
         int events = batch.openEvents().size();
         String how = events > 1 ? "coalesced " + events + " events of this contact into one write" : null;
-        store.finishBatch(batch.contactKey(), batch.outcomesAfterWrite(written,
+        store.finishBatch(batch.claim(), batch.outcomesAfterWrite(written,
                 exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), how));
     }
 
@@ -66,7 +66,7 @@ public class DeliveryOutcomes {
     public void alreadyHeld(Exchange exchange) {
         ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
         Map<String, Object> fields = exchange.getVariable("dataFieldsWritten", Map.class);
-        store.finishBatch(batch.contactKey(), batch.outcomesAfterWrite(fields,
+        store.finishBatch(batch.claim(), batch.outcomesAfterWrite(fields,
                 exchange.getVariable("lookupStatusCode", Integer.class),
                 "Dotdigital already held these values: no write sent"));
     }

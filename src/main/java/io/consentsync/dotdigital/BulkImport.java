@@ -7,6 +7,7 @@ import io.consentsync.config.RetrySchedule;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.delivery.ImportBatch;
 import io.consentsync.ordering.StaleWriteGuard;
+import io.consentsync.store.Claim;
 import io.consentsync.store.EventOutcome;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
@@ -130,14 +131,14 @@ public class BulkImport {
         for (ImportBatch.ContactWrite c : batch.contacts()) {
             String failure = failures.get(c.identifierValue());
             if (failure != null && !written.contains(c.identifierValue())) {
-                store.finishBatch(c.batch().contactKey(), c.batch().allOutcomes(EventStatus.DEAD,
+                store.finishBatch(c.batch().claim(), c.batch().allOutcomes(EventStatus.DEAD,
                         "bulk import " + id + " did not import the contact: " + failure, null));
                 dead++;
                 continue;
             }
             guard.record(c.batch(), c.fields());
             String how = "written by bulk import " + id + (failure == null ? "" : " (reported: " + failure + ")");
-            store.finishBatch(c.batch().contactKey(), c.batch().outcomesAfterWrite(c.fields(), 202, how));
+            store.finishBatch(c.batch().claim(), c.batch().outcomesAfterWrite(c.fields(), 202, how));
             delivered++;
         }
         LOG.info("bulk import {} finished: {} contacts delivered, {} dead", id, delivered, dead);
@@ -151,7 +152,7 @@ public class BulkImport {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
         if (batch == null) { // failed while preparing: free what was claimed, it is retried at the next poll
-            List<String> claimed = exchange.getVariable("claimedContacts", List.class);
+            List<Claim> claimed = exchange.getVariable("claimedContacts", List.class);
             if (claimed != null) {
                 claimed.forEach(store::releaseContact);
             }
@@ -168,11 +169,11 @@ public class BulkImport {
         LOG.warn("bulk import of {} contacts failed: {}", batch.size(), failure.reason());
         for (ImportBatch.ContactWrite c : batch.contacts()) {
             ContactBatch b = c.batch();
-            int attempts = b.openEvents().stream().mapToInt(StoredEvent::attempts).max().orElse(1);
+            int attempts = b.attemptsMade();
             if (attempts > retry.maxRedeliveries()) {
-                store.finishBatch(b.contactKey(), b.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
+                store.finishBatch(b.claim(), b.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
             } else {
-                store.retryLater(b.contactKey(), b.openIds(), clock.instant().plusMillis(retry.delayBefore(attempts)),
+                store.retryLater(b.claim(), b.openIds(), clock.instant().plusMillis(retry.delayBefore(attempts)),
                         failure.reason(), failure.statusCode());
             }
         }

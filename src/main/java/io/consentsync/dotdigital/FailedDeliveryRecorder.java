@@ -1,6 +1,7 @@
 package io.consentsync.dotdigital;
 
 import io.consentsync.delivery.ContactBatch;
+import io.consentsync.store.Claim;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
@@ -31,18 +32,18 @@ public class FailedDeliveryRecorder implements Processor {
         ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
         if (batch == null) {
             // the batch could not be loaded (the store failed): its events still wait, free the contact for later
-            store.releaseContact(exchange.getVariable("contactKey", String.class));
+            store.releaseContact(exchange.getVariable("claim", Claim.class));
             return;
         }
         DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         // logged by the store's outcome log
         if (capacity.waitsInStore(exchange)) {
             long delay = capacity.nextDelayMs(exchange);
-            store.retryLater(batch.contactKey(), batch.openIds(), clock.instant().plusMillis(delay),
+            store.retryLater(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay),
                     failure.reason() + " (the retry waits in the store: " + capacity.maxInMemory()
                             + " retries already wait in memory)", failure.statusCode());
             return;
         }
-        store.finishBatch(batch.contactKey(), batch.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
+        store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
     }
 }

@@ -28,7 +28,7 @@ public class RateLimitDeferral implements Processor {
         Instant until = caught instanceof HttpOperationFailedException http ? gate.onTooManyRequests(http) : gate.pausedUntil();
         ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
         if (batch == null) { // refused before the batch was loaded
-            store.releaseContact(exchange.getVariable("contactKey", String.class));
+            store.releaseContact(exchange.getVariable("claim", io.consentsync.store.Claim.class));
             return;
         }
         defer(batch, until);
@@ -36,6 +36,6 @@ public class RateLimitDeferral implements Processor {
 
     /** Puts a batch back in the store until the pause ends, its contact free again. */
     public void defer(ContactBatch batch, Instant until) {
-        store.deferUntil(batch.contactKey(), batch.openIds(), until, "waiting for Dotdigital's rate limit until " + until);
+        store.deferUntil(batch.claim(), batch.openIds(), until, "waiting for Dotdigital's rate limit until " + until);
     }
 }

@@ -6,6 +6,7 @@ import io.consentsync.config.IntegrationConfig;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.didomi.ConsentValues;
 import io.consentsync.didomi.DidomiEvent;
+import io.consentsync.store.Claim;
 import io.consentsync.store.StoredEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -37,7 +38,7 @@ public class ConsentMapper implements Processor {
     public void process(Exchange exchange) throws Exception {
         List<StoredEvent> events = exchange.getMessage().getMandatoryBody(List.class);
         StoredEvent first = events.get(0);
-        ContactBatch batch = new ContactBatch(first.contactKey());
+        ContactBatch batch = new ContactBatch(exchange.getVariable("claim", Claim.class));
         Map<String, String> sources = new LinkedHashMap<>();
         boolean newestClears = false;
         for (StoredEvent stored : events) { // consent order: a later choice overrides an earlier one

@@ -52,7 +52,7 @@ public class StaleWriteGuard implements Processor {
     public void record(ContactBatch batch, Map<String, Object> written) {
         Map<StoredEvent, List<String>> fieldsBySource = new LinkedHashMap<>();
         written.keySet().forEach(field -> fieldsBySource.computeIfAbsent(batch.sourceOf(field), e -> new ArrayList<>()).add(field));
-        fieldsBySource.forEach((source, fields) -> states.recordWritten(batch.contactKey(), fields, source.consentTime(),
-                source.consentVersion(), source.id()));
+        states.recordWritten(batch.claim(), fieldsBySource.entrySet().stream().map(e -> new ContactFieldStates.Written(
+                e.getValue(), e.getKey().consentTime(), e.getKey().consentVersion(), e.getKey().id())).toList());
     }
 }

@@ -29,11 +29,13 @@ public class ContactFieldStates {
         }
     }
 
+    private final EventStore store;
     private final DataSource dataSource;
     private final Clock clock;
 
-    public ContactFieldStates(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
+    public ContactFieldStates(EventStore store, Clock clock) {
+        this.store = store;
+        this.dataSource = store.dataSource();
         this.clock = clock;
     }
 
@@ -57,29 +59,62 @@ public class ContactFieldStates {
         }
     }
 
-    /** Records that these fields now hold the choice of ({@code time}, {@code version}), unless a later one does. */
-    public void recordWritten(String contactKey, Collection<String> fields, Instant time, long version, String eventId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement update = c.prepareStatement("update contact_field_state set consent_time = ?, "
-                     + "consent_version = ?, event_id = ?, written_at = ? where contact_key = ? and field_name = ? "
-                     + "and (consent_time < ? or (consent_time = ? and consent_version <= ?))");
-             PreparedStatement insert = c.prepareStatement("insert into contact_field_state (contact_key, field_name, "
-                     + "consent_time, consent_version, event_id, written_at) values (?, ?, ?, ?, ?, ?)")) {
-            for (String field : fields) {
-                bind(update, at(time), version, eventId, at(clock.instant()), contactKey, field, at(time), at(time), version);
-                if (update.executeUpdate() == 0) {
-                    bind(insert, contactKey, field, at(time), version, eventId, at(clock.instant()));
-                    try {
-                        insert.executeUpdate();
-                    } catch (SQLException e) {
-                        if (!isUniqueViolation(e)) {
-                            throw e; // a row exists: it holds a later choice, keep it
-                        }
+    /** Fields that now hold the choice of ({@code consentTime}, {@code consentVersion}) from event {@code eventId}. */
+    public record Written(Collection<String> fields, Instant consentTime, long consentVersion, String eventId) {
+    }
+
+    /**
+     * Records, in one transaction and only while the claim still holds, that these fields now hold these choices,
+     * each unless a later one does.
+     */
+    public void recordWritten(Claim claim, java.util.List<Written> writes) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement("update contact_field_state set consent_time = ?, "
+                         + "consent_version = ?, event_id = ?, written_at = ? where contact_key = ? and field_name = ? "
+                         + "and (consent_time < ? or (consent_time = ? and consent_version <= ?))");
+                 PreparedStatement insert = c.prepareStatement("insert into contact_field_state (contact_key, field_name, "
+                         + "consent_time, consent_version, event_id, written_at) values (?, ?, ?, ?, ?, ?)")) {
+                if (!store.holds(c, claim, "field states")) {
+                    c.rollback();
+                    return;
+                }
+                for (Written w : writes) {
+                    for (String field : w.fields()) {
+                        write(c, update, insert, claim.contactKey(), field, w);
                     }
                 }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw unavailable("cannot record field states", e);
+        }
+    }
+
+    private void write(Connection c, PreparedStatement update, PreparedStatement insert, String contactKey, String field,
+                       Written w) throws SQLException {
+        Instant time = w.consentTime();
+        bind(update, at(time), w.consentVersion(), w.eventId(), at(clock.instant()), contactKey, field, at(time), at(time),
+                w.consentVersion());
+        if (update.executeUpdate() == 0) {
+            bind(insert, contactKey, field, at(time), w.consentVersion(), w.eventId(), at(clock.instant()));
+            // a unique violation means a row exists that holds a later choice: keep it (the savepoint keeps the
+            // transaction usable on PostgreSQL, which aborts a transaction at its first error)
+            java.sql.Savepoint beforeInsert = c.setSavepoint();
+            try {
+                insert.executeUpdate();
+                c.releaseSavepoint(beforeInsert);
+            } catch (SQLException e) {
+                c.rollback(beforeInsert);
+                if (!isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -21,9 +21,14 @@ import java.util.UUID;
 
 /**
  * The durable inbox and outcome log. Intake answers 2xx only after {@link #accept} committed. Delivery claims a
- * contact (table contact_claim, a lease with an owner) and takes all its due events as one batch, so two choices of
- * one person never race each other to Dotdigital, across threads and instances. A crashed holder's claims are taken
- * over when the lease runs out; a restarted instance releases its own at once.
+ * contact (table contact_claim, a lease with an owner and a fence) and takes all its due events as one batch, so two
+ * choices of one person never race each other to Dotdigital, across threads and instances. A crashed holder's claims
+ * are taken over when the lease runs out; a restarted instance releases its own at once.
+ * <p>
+ * One clock: whether a lease ran out or an event is due is decided by the database's {@code current_timestamp}, never
+ * by this JVM's clock, so instances whose clocks disagree still agree on who holds a contact. Times computed here (a
+ * lease's end, a retry's due time) start from the database's time too. Recording for a batch is fenced: it happens
+ * only while the claim still holds the batch's fence.
  */
 public class EventStore {
 
@@ -32,8 +37,10 @@ public class EventStore {
             + "consent_version, status, reason, attempts, last_response_code, received_at, updated_at, fields_written, payload, "
             + "consent_time_note";
     private static final String WAITING = "status in ('pending', 'retrying')";
-    /** Waiting and its time has come; binds one parameter, now. */
-    private static final String DUE = WAITING + " and (next_attempt_at is null or next_attempt_at <= ?)";
+    /** Waiting and its time has come, by the database's clock (the one every instance shares). */
+    private static final String DUE = WAITING + " and (next_attempt_at is null or next_attempt_at <= current_timestamp)";
+    /** The end of a released claim's lease: its row stays, so the contact's fence keeps growing. */
+    private static final OffsetDateTime RELEASED = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     private final DataSource dataSource;
     private final String instanceId;
@@ -118,29 +125,29 @@ public class EventStore {
     /**
      * Claims up to {@code limit} contacts that have waiting events whose time has come and that no live claim holds,
      * oldest first. Taking a claim is one atomic statement on the claim's primary key, so two instances never hold
-     * the same contact; a claim whose lease ran out (its holder crashed) is taken over. Returns the contact keys.
+     * the same contact; a claim whose lease ran out (its holder crashed) is taken over, with a higher fence.
      */
-    public List<String> claimDueContacts(int limit) {
+    public List<Claim> claimDueContacts(int limit) {
         if (limit <= 0) {
             return List.of();
         }
-        Instant now = clock.instant();
         try (Connection c = dataSource.getConnection();
              PreparedStatement due = c.prepareStatement("select e.contact_key, min(e.received_at) as first_received "
                      + "from consent_event e where " + DUE
-                     + " and not exists (select 1 from contact_claim k where k.contact_key = e.contact_key and k.claimed_until >= ?)"
+                     + " and not exists (select 1 from contact_claim k where k.contact_key = e.contact_key "
+                     + "and k.claimed_until >= current_timestamp)"
                      + " group by e.contact_key order by first_received fetch first " + limit + " rows only")) {
-            bind(due, at(now), at(now));
             List<String> candidates = new ArrayList<>();
             try (ResultSet rs = due.executeQuery()) {
                 while (rs.next()) {
                     candidates.add(rs.getString(1));
                 }
             }
-            List<String> claimed = new ArrayList<>();
-            for (String contact : candidates) {
-                if (takeClaim(c, contact, now)) {
-                    claimed.add(contact);
+            List<Claim> claimed = new ArrayList<>();
+            if (!candidates.isEmpty()) {
+                OffsetDateTime until = databaseTime(c).plus(java.time.Duration.ofMillis(leaseMs));
+                for (String contact : candidates) {
+                    takeClaim(c, contact, until).ifPresent(claimed::add);
                 }
             }
             return claimed;
@@ -149,61 +156,122 @@ public class EventStore {
         }
     }
 
-    /** Insert first: a finished batch deletes its claim, so a free contact usually has no row at all. */
-    private boolean takeClaim(Connection c, String contact, Instant now) throws SQLException {
-        Instant until = now.plusMillis(leaseMs);
-        try (PreparedStatement insert = c.prepareStatement("insert into contact_claim (contact_key, claimed_by, claimed_until) "
-                + "values (?, ?, ?)")) {
-            bind(insert, contact, instanceId, at(until));
-            return insert.executeUpdate() == 1;
-        } catch (SQLException e) {
-            if (!isUniqueViolation(e)) {
-                throw e;
+    /**
+     * Takes a claim whose lease ran out (released, or its holder stopped renewing) with the next fence; a contact never
+     * claimed before has no row yet and gets one.
+     */
+    private Optional<Claim> takeClaim(Connection c, String contact, OffsetDateTime until) throws SQLException {
+        try (PreparedStatement takeOver = c.prepareStatement("update contact_claim set claimed_by = ?, claimed_until = ?, "
+                + "fence = fence + 1 where contact_key = ? and claimed_until < current_timestamp")) {
+            bind(takeOver, instanceId, until, contact);
+            if (takeOver.executeUpdate() == 1) {
+                try (PreparedStatement fence = c.prepareStatement(
+                        "select fence from contact_claim where contact_key = ? and claimed_by = ?")) {
+                    bind(fence, contact, instanceId);
+                    try (ResultSet rs = fence.executeQuery()) {
+                        return rs.next() ? Optional.of(new Claim(contact, rs.getLong(1))) : Optional.empty();
+                    }
+                }
             }
         }
-        // a row exists: take it over only when its lease ran out (its holder stopped renewing)
-        try (PreparedStatement takeOver = c.prepareStatement("update contact_claim set claimed_by = ?, claimed_until = ? "
-                + "where contact_key = ? and claimed_until < ?")) {
-            bind(takeOver, instanceId, at(until), contact, at(now));
-            return takeOver.executeUpdate() == 1;
+        try (PreparedStatement insert = c.prepareStatement("insert into contact_claim (contact_key, claimed_by, "
+                + "claimed_until, fence) values (?, ?, ?, 1)")) {
+            bind(insert, contact, instanceId, until);
+            insert.executeUpdate();
+            return Optional.of(new Claim(contact, 1));
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return Optional.empty(); // another instance holds it
+            }
+            throw e;
         }
     }
 
     /**
-     * The heartbeat: every claim this instance holds lasts another lease from now (a claim already held longer, for a
-     * retry's wait, keeps its time). A live instance never loses a contact in the middle of a slow call or a long
-     * bulk import; a crashed one stops renewing and its contacts are taken over one lease later.
+     * The heartbeat: every live claim this instance holds lasts another lease from the database's now (a claim already
+     * held longer, for a retry's wait, keeps its time). A live instance never loses a contact in the middle of a slow
+     * call or a long bulk import; a crashed one stops renewing and its contacts are taken over one lease later. A
+     * claim whose lease already ran out is not renewed: another instance may be taking it over.
      */
     public int renewOwnClaims() {
-        Instant until = clock.instant().plusMillis(leaseMs);
-        return update("update contact_claim set claimed_until = ? where claimed_by = ? and claimed_until < ?",
-                at(until), instanceId, at(until));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement renew = c.prepareStatement("update contact_claim set claimed_until = ? where claimed_by = ? "
+                     + "and claimed_until >= current_timestamp and claimed_until < ?")) {
+            OffsetDateTime until = databaseTime(c).plus(java.time.Duration.ofMillis(leaseMs));
+            bind(renew, until, instanceId, until);
+            return renew.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable("cannot renew claims", e);
+        }
+    }
+
+    /** The database's current time: every instance sharing the store reads the same clock here. */
+    public Instant databaseTime() {
+        try (Connection c = dataSource.getConnection()) {
+            return databaseTime(c).toInstant();
+        } catch (SQLException e) {
+            throw unavailable("cannot read the database's time", e);
+        }
+    }
+
+    static OffsetDateTime databaseTime(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select current_timestamp");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC);
+        }
+    }
+
+    /** A time this JVM computed (a retry's due time, a pause's end), moved onto the database's clock. */
+    private OffsetDateTime onDatabaseClock(Connection c, Instant jvmTime) throws SQLException {
+        return databaseTime(c).plus(java.time.Duration.between(clock.instant(), jvmTime));
+    }
+
+    /**
+     * Whether the claim still holds its fence; the row stays locked until the transaction ends, so no takeover can
+     * slip between this check and the writes it guards. Logs one line when the claim was lost.
+     */
+    boolean holds(Connection c, Claim claim, String what) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update contact_claim set fence = fence where contact_key = ? "
+                + "and claimed_by = ? and fence = ?")) {
+            bind(ps, claim.contactKey(), instanceId, claim.fence());
+            if (ps.executeUpdate() == 1) {
+                return true;
+            }
+        }
+        LOG.warn("claim lost (fence {}): another instance took the contact over while this one stalled; {} not recorded, "
+                + "the new holder's view stands", claim.fence(), what);
+        return false;
     }
 
     /** Frees the claims this instance held before a restart, so its unfinished contacts resume at once. */
     public int releaseOwnClaims() {
-        return update("delete from contact_claim where claimed_by = ?", instanceId);
+        return update("update contact_claim set claimed_until = ? where claimed_by = ? and claimed_until > ?",
+                RELEASED, instanceId, RELEASED);
     }
 
     /** Frees a contact this instance holds, e.g. when its batch could not even be loaded. */
-    public void releaseContact(String contactKey) {
-        update("delete from contact_claim where contact_key = ? and claimed_by = ?", contactKey, instanceId);
+    public void releaseContact(Claim claim) {
+        inTransaction(c -> {
+            releaseClaim(c, claim);
+            return true;
+        });
     }
 
     /**
      * Loads the claimed contact's due waiting events in the order of the choices they carry (consent time, version,
      * arrival) and counts the attempt on each.
      */
-    public List<StoredEvent> loadBatch(String contactKey) {
+    public List<StoredEvent> loadBatch(Claim claim) {
         Instant now = clock.instant();
         String due = " where contact_key = ? and " + DUE;
         try (Connection c = dataSource.getConnection();
              PreparedStatement count = c.prepareStatement("update consent_event set attempts = attempts + 1, updated_at = ?" + due);
              PreparedStatement load = c.prepareStatement("select " + COLUMNS + " from consent_event" + due
                      + " order by consent_time, consent_version, received_at, id")) {
-            bind(count, at(now), contactKey, at(now));
+            bind(count, at(now), claim.contactKey());
             count.executeUpdate();
-            bind(load, contactKey, at(now));
+            bind(load, claim.contactKey());
             return readAll(load);
         } catch (SQLException e) {
             throw unavailable("cannot load events", e);
@@ -211,74 +279,102 @@ public class EventStore {
     }
 
     /** A retry is scheduled: record it on every event of the batch and hold the contact's claim past the wait. */
-    public void recordRetry(String contactKey, List<String> ids, String reason, Integer responseCode, long delayMs) {
+    public void recordRetry(Claim claim, List<String> ids, String reason, Integer responseCode, long delayMs) {
         Instant now = clock.instant();
-        inTransaction(c -> {
+        boolean held = inTransaction(c -> {
+            if (!holds(c, claim, "retry")) {
+                return false;
+            }
             for (String id : ids) {
                 execute(c, "update consent_event set status = 'retrying', reason = ?, last_response_code = ?, "
                         + "attempts = attempts + 1, updated_at = ? where id = ?", truncate(reason), responseCode, at(now), id);
             }
             execute(c, "update contact_claim set claimed_until = ? where contact_key = ? and claimed_by = ?",
-                    at(now.plusMillis(delayMs + leaseMs)), contactKey, instanceId);
+                    databaseTime(c).plus(java.time.Duration.ofMillis(delayMs + leaseMs)), claim.contactKey(), instanceId);
+            return true;
         });
-        notifyOutcomes(ids);
+        if (held) {
+            notifyOutcomes(ids);
+        }
     }
 
     /**
      * Dotdigital asked us to slow down: the batch goes back to waiting until {@code until}, without counting the
      * attempt against its retries, and the contact is free again.
      */
-    public void deferUntil(String contactKey, List<String> ids, Instant until, String reason) {
+    public void deferUntil(Claim claim, List<String> ids, Instant until, String reason) {
         Instant now = clock.instant();
         inTransaction(c -> {
+            if (!holds(c, claim, "rate-limit deferral")) {
+                return false;
+            }
+            OffsetDateTime due = onDatabaseClock(c, until);
             for (String id : ids) {
                 execute(c, "update consent_event set attempts = case when attempts > 0 then attempts - 1 else 0 end, "
-                        + "reason = ?, next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), at(until), at(now), id);
+                        + "reason = ?, next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), due, at(now), id);
             }
-            releaseClaim(c, contactKey);
+            releaseClaim(c, claim);
+            return true;
         });
     }
 
     /** A failed attempt outside Camel's redelivery (a bulk import): the batch waits until {@code at}, contact freed. */
-    public void retryLater(String contactKey, List<String> ids, Instant at, String reason, Integer responseCode) {
+    public void retryLater(Claim claim, List<String> ids, Instant at, String reason, Integer responseCode) {
         Instant now = clock.instant();
-        inTransaction(c -> {
+        boolean held = inTransaction(c -> {
+            if (!holds(c, claim, "retry")) {
+                return false;
+            }
+            OffsetDateTime due = onDatabaseClock(c, at);
             for (String id : ids) {
                 execute(c, "update consent_event set status = 'retrying', reason = ?, last_response_code = ?, "
-                        + "next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), responseCode, at(at), at(now), id);
+                        + "next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), responseCode, due, at(now), id);
             }
-            releaseClaim(c, contactKey);
+            releaseClaim(c, claim);
+            return true;
         });
-        notifyOutcomes(ids);
+        if (held) {
+            notifyOutcomes(ids);
+        }
     }
 
-    /** Records final outcomes of some events of a batch the contact's claim still holds. */
-    public void record(List<EventOutcome> outcomes) {
+    /** Records final outcomes of some events of a batch, while the contact's claim still holds. */
+    public void record(Claim claim, List<EventOutcome> outcomes) {
         Instant now = clock.instant();
-        inTransaction(c -> writeOutcomes(c, outcomes, now));
-        outcomes.forEach(o -> notifyOutcome(o.applied(truncate(o.reason()), now)));
+        if (inTransaction(c -> holds(c, claim, "outcomes") && writeOutcomes(c, outcomes, now))) {
+            outcomes.forEach(o -> notifyOutcome(o.applied(truncate(o.reason()), now)));
+        }
     }
 
-    /** Records the batch's final outcomes and frees the contact, in one transaction. */
-    public void finishBatch(String contactKey, List<EventOutcome> outcomes) {
+    /** Records the batch's final outcomes and frees the contact, in one transaction, while the claim still holds. */
+    public void finishBatch(Claim claim, List<EventOutcome> outcomes) {
         Instant now = clock.instant();
-        inTransaction(c -> {
+        boolean held = inTransaction(c -> {
+            if (!holds(c, claim, "outcomes")) {
+                return false;
+            }
             writeOutcomes(c, outcomes, now);
-            releaseClaim(c, contactKey);
+            releaseClaim(c, claim);
+            return true;
         });
-        outcomes.forEach(o -> notifyOutcome(o.applied(truncate(o.reason()), now)));
+        if (held) {
+            outcomes.forEach(o -> notifyOutcome(o.applied(truncate(o.reason()), now)));
+        }
     }
 
-    private void writeOutcomes(Connection c, List<EventOutcome> outcomes, Instant now) throws SQLException {
+    private boolean writeOutcomes(Connection c, List<EventOutcome> outcomes, Instant now) throws SQLException {
         for (EventOutcome o : outcomes) {
             execute(c, "update consent_event set status = ?, reason = ?, last_response_code = ?, fields_written = ?, "
                             + "updated_at = ?, next_attempt_at = null where id = ?",
                     o.status().id(), truncate(o.reason()), o.responseCode(), o.fieldsWritten(), at(now), o.eventId());
         }
+        return true;
     }
 
-    private void releaseClaim(Connection c, String contactKey) throws SQLException {
-        execute(c, "delete from contact_claim where contact_key = ? and claimed_by = ?", contactKey, instanceId);
+    /** Ends the claim's lease; the row stays with its fence, so the next claim on the contact gets a higher one. */
+    private void releaseClaim(Connection c, Claim claim) throws SQLException {
+        execute(c, "update contact_claim set claimed_until = ? where contact_key = ? and claimed_by = ? and fence = ?",
+                RELEASED, claim.contactKey(), instanceId, claim.fence());
     }
 
     /** Puts a dead or skipped event back to delivery. Returns the status it had, empty when unknown. */
@@ -387,7 +483,6 @@ public class EventStore {
     public long countDue() {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("select count(*) from consent_event where " + DUE)) {
-            bind(ps, at(clock.instant()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -447,16 +542,23 @@ public class EventStore {
         }
     }
 
-    private interface Work {
-        void run(Connection c) throws SQLException;
+    interface Work {
+        /** @return false to roll back (nothing was to be written) */
+        boolean run(Connection c) throws SQLException;
     }
 
-    private void inTransaction(Work work) {
+    /** Runs the work in one transaction; returns what the work returned (false: rolled back). */
+    private boolean inTransaction(Work work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                work.run(c);
-                c.commit();
+                boolean done = work.run(c);
+                if (done) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+                return done;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

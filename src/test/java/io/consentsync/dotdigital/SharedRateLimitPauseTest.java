@@ -10,10 +10,12 @@ import javax.sql.DataSource;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * Instances sharing one store and one API user: a pause one of them learns of holds the others back too. On the
@@ -36,9 +38,16 @@ class SharedRateLimitPauseTest {
     }
 
     private RateLimitGate gate(String apiUser, String instance) {
-        return new RateLimitGate(Clock.systemUTC(), Duration.ofSeconds(60), Duration.ofHours(1),
-                new RateLimitPauses(store), apiUser, instance, 0);
+        return gate(apiUser, instance, Clock.systemUTC());
     }
+
+    private RateLimitGate gate(String apiUser, String instance, Clock clock) {
+        return new RateLimitGate(clock, Duration.ofSeconds(60), Duration.ofHours(1),
+                new RateLimitPauses(store, clock), apiUser, instance, 0);
+    }
+
+    /** Two reads of one pause's end, each on its instance's own clock, agree within this. */
+    private static final org.assertj.core.data.TemporalUnitOffset SAME = within(1, ChronoUnit.SECONDS);
 
     @Test
     void aPauseSeenByOneInstanceStopsTheOtherUntilItEnds() {
@@ -51,7 +60,7 @@ class SharedRateLimitPauseTest {
 
         assertThat(b.isOpen()).isFalse();
         assertThat(b.view().get("reason").toString()).contains("x-ratelimit-remaining is 0").contains("instance-a");
-        assertThat(b.pausedUntil()).isEqualTo(a.pausedUntil());
+        assertThat(b.pausedUntil()).isCloseTo(a.pausedUntil(), SAME);
         assertThat(otherUser.isOpen()).as("another API user has its own limit").isTrue();
     }
 
@@ -64,8 +73,27 @@ class SharedRateLimitPauseTest {
 
         RateLimitGate c = gate("apiuser-1@apiconnector.com", "instance-c");
         assertThat(c.isOpen()).isFalse();
-        assertThat(c.pausedUntil()).isEqualTo(a.pausedUntil());
+        assertThat(c.pausedUntil()).isCloseTo(a.pausedUntil(), SAME);
         assertThat(b.isOpen()).isFalse();
-        assertThat(b.pausedUntil()).isEqualTo(a.pausedUntil());
+        assertThat(b.pausedUntil()).isCloseTo(a.pausedUntil(), SAME);
+    }
+
+    @Test
+    void aPauseLastsAsLongForAnInstanceWhoseClockRunsAhead() {
+        RateLimitGate a = gate("apiuser-1@apiconnector.com", "instance-a");
+        Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(90));
+        RateLimitGate b = gate("apiuser-1@apiconnector.com", "instance-b", ahead);
+        a.observe(Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "30")::get);
+
+        // on b's own clock the pause ends 30 s from b's now, not 60 s before it
+        assertThat(b.isOpen()).isFalse();
+        assertThat(b.pausedUntil()).isCloseTo(ahead.instant().plusSeconds(30), SAME);
+
+        // and a pause b records holds a for as long as b was told, by a's clock
+        RateLimitGate c = gate("apiuser-2@apiconnector.com", "instance-c", ahead);
+        c.observe(Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "20")::get);
+        RateLimitGate d = gate("apiuser-2@apiconnector.com", "instance-d");
+        assertThat(d.isOpen()).isFalse();
+        assertThat(d.pausedUntil()).isCloseTo(Clock.systemUTC().instant().plusSeconds(20), SAME);
     }
 }
