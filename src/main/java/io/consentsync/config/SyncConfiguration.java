@@ -30,6 +30,7 @@ import io.consentsync.mapping.MappingHealthCheck;
 import io.consentsync.observe.DotdigitalHealthCheck;
 import io.consentsync.observe.EventStoreHealthCheck;
 import io.consentsync.observe.OutcomeLog;
+import io.consentsync.observe.StoreClockHealthCheck;
 import io.consentsync.observe.SyncMetrics;
 import io.consentsync.ordering.StaleWriteGuard;
 import io.consentsync.store.ContactFieldStates;
@@ -110,8 +111,11 @@ public class SyncConfiguration implements CamelConfiguration {
             health.register(new EventStoreHealthCheck(store));
         }
         DotdigitalHealthCheck dotdigitalHealth = new DotdigitalHealthCheck(integration, mappingCheck);
+        StoreClockHealthCheck storeClock = new StoreClockHealthCheck(store, clock, Duration.ofMillis(leaseMs / 10));
+        registry.bind("storeClock", storeClock);
         if (health != null) {
             health.register(dotdigitalHealth);
+            health.register(storeClock);
         }
         SyncMetrics metrics = new SyncMetrics(context, clock);
         metrics.watch(store);

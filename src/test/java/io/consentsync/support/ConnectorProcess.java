@@ -34,6 +34,12 @@ public final class ConnectorProcess implements AutoCloseable {
     }
 
     public static ConnectorProcess start(Map<String, String> properties, Path log) throws IOException {
+        return start(properties, log, Map.of());
+    }
+
+    /** With extra environment variables, e.g. libfaketime's {@code LD_PRELOAD} and {@code FAKETIME}. */
+    public static ConnectorProcess start(Map<String, String> properties, Path log, Map<String, String> environment)
+            throws IOException {
         int port = AvailablePortFinder.getNextAvailable();
         int management = AvailablePortFinder.getNextAvailable();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -42,7 +48,9 @@ public final class ConnectorProcess implements AutoCloseable {
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("io.consentsync.App");
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         return new ConnectorProcess(p, log, port, management);
     }
 
