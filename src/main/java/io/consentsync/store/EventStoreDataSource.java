@@ -35,6 +35,7 @@ public final class EventStoreDataSource {
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/consent-sync;QUERY_CACHE_SIZE=64;WRITE_DELAY=0";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStoreDataSource.class);
+    private static final Pattern IF_EXISTS = Pattern.compile("(?i);\\s*IFEXISTS\\s*=\\s*TRUE");
     private static final Pattern WRITE_DELAY = Pattern.compile("(?i);\\s*WRITE_DELAY\\s*=\\s*([^;]*)");
     /** H2 error codes after which a connection's database is gone: closed, a store write failed, an I/O error. */
     private static final Set<Integer> H2_DATABASE_BROKEN = Set.of(90098, 50000, 90028, 90031, 90121);
@@ -46,13 +47,9 @@ public final class EventStoreDataSource {
 
     public static HikariDataSource open(String jdbcUrl, String username, String password, int poolSize) {
         Path h2File = embeddedH2File(jdbcUrl);
-        String url = h2File == null ? jdbcUrl : durable(jdbcUrl);
-        if (h2File != null) {
-            prepareOwnerOnly(h2File);
-        }
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("consent-event-store");
-        hikari.setJdbcUrl(url);
+        hikari.setJdbcUrl(jdbcUrl);
         hikari.setUsername(username);
         hikari.setPassword(password);
         hikari.setMaximumPoolSize(poolSize);
@@ -60,7 +57,9 @@ public final class EventStoreDataSource {
         hikari.setInitializationFailTimeout(-1); // start even when the database is briefly down; readiness says so
         DropAllOnBrokenH2 override = new DropAllOnBrokenH2();
         if (h2File != null) {
+            hikari.setJdbcUrl(durable(jdbcUrl));
             hikari.setExceptionOverride(override);
+            prepareOwnerOnly(h2File, !IF_EXISTS.matcher(jdbcUrl).find());
         }
         HikariDataSource ds = new HikariDataSource(hikari);
         override.pool = ds;
@@ -107,8 +106,11 @@ public final class EventStoreDataSource {
         return jdbcUrl;
     }
 
-    /** The directory 0700 when we create it, and the main file created empty 0600 before H2 opens it. */
-    private static void prepareOwnerOnly(Path h2File) {
+    /**
+     * The directory 0700 when we create it, and the main file created empty 0600 before H2 opens it (not when the URL
+     * says IFEXISTS: an empty file would let H2 create the database the URL says must exist).
+     */
+    private static void prepareOwnerOnly(Path h2File, boolean createFile) {
         Path dir = h2File.getParent();
         Path mvFile = Path.of(h2File + ".mv.db");
         try {
@@ -122,7 +124,7 @@ public final class EventStoreDataSource {
                 LOG.warn("The event store's directory {} is open to group or others: its files hold e-mail addresses. "
                         + "chmod 700 it (the connector only sets the mode of a directory it creates).", dir);
             }
-            if (!Files.exists(mvFile)) {
+            if (createFile && !Files.exists(mvFile)) {
                 // H2 treats an empty file as a new database; created 0600, it is never readable by others
                 Files.createFile(mvFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
             }
