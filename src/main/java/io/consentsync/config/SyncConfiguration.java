@@ -1,7 +1,5 @@
 package io.consentsync.config;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.consentsync.admin.AdminAuthenticator;
 import io.consentsync.admin.AdminEventsApi;
 import io.consentsync.dotdigital.ContactLookupStrategy;
@@ -35,6 +33,7 @@ import io.consentsync.observe.SyncMetrics;
 import io.consentsync.ordering.StaleWriteGuard;
 import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.EventStore;
+import io.consentsync.store.EventStoreDataSource;
 import io.consentsync.store.RateLimitPauses;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -42,7 +41,6 @@ import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +83,9 @@ public class SyncConfiguration implements CamelConfiguration {
         }
         // renewed three times per lease: one missed heartbeat never costs a live instance its contacts
         props.addOverrideProperty("sync.delivery.lease-renew-ms", String.valueOf(leaseMs / 3));
-        EventStore store = new EventStore(dataSource(props), instanceId, leaseMs, clock,
+        EventStore store = new EventStore(EventStoreDataSource.open(
+                prop(props, "sync.store.jdbc-url", EventStoreDataSource.DEFAULT_URL), prop(props, "sync.store.username", null),
+                prop(props, "sync.store.password", null), intProp(props, "sync.store.pool-size", 10)), instanceId, leaseMs, clock,
                 Duration.ofMillis(longProp(props, "sync.intake.max-consent-time-skew-ms", 300000)));
         int released = store.releaseOwnClaims();
 
@@ -191,20 +191,6 @@ public class SyncConfiguration implements CamelConfiguration {
                     + (queue == null || queue <= 0 ? "any" : queue - 1) + " (Camel's redelivery queue), found: " + max);
         }
         return new RetryCapacity(retry, max);
-    }
-
-    private static HikariDataSource dataSource(PropertiesComponent props) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("consent-event-store");
-        hikari.setJdbcUrl(prop(props, "sync.store.jdbc-url", "jdbc:h2:file:./data/consent-sync;QUERY_CACHE_SIZE=64"));
-        hikari.setUsername(prop(props, "sync.store.username", null));
-        hikari.setPassword(prop(props, "sync.store.password", null));
-        hikari.setMaximumPoolSize(intProp(props, "sync.store.pool-size", 10));
-        hikari.setConnectionTimeout(5000);
-        hikari.setInitializationFailTimeout(-1); // start even when the database is briefly down; readiness says so
-        HikariDataSource ds = new HikariDataSource(hikari);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        return ds;
     }
 
     /**
