@@ -2,6 +2,7 @@ package io.consentsync.intake;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -38,6 +39,12 @@ public final class HttpRequests {
         HttpServerRequest request = request(exchange);
         SocketAddress remote = request == null ? null : request.remoteAddress();
         return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+    }
+
+    /** Host and port the client addressed (Host header, or :authority over HTTP/2); null when unknown. */
+    public static HostAndPort authority(Exchange exchange) {
+        HttpServerRequest request = request(exchange);
+        return request == null ? null : request.authority();
     }
 
     public static String method(Exchange exchange) {
