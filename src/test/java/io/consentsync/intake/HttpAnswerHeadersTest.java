@@ -8,6 +8,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,22 @@ class HttpAnswerHeadersTest extends ConnectorTestSupport {
         assertOnlyOurs(send("GET", "/admin/events" + QUERY, null, null, basic("admin", "wrong")), 401);
         assertOnlyOurs(send("GET", "/admin/events" + QUERY, null, null, basic("admin", ADMIN_PASSWORD)), 200);
         assertOnlyOurs(send("GET", "/" + QUERY, null, null, basic("admin", ADMIN_PASSWORD)), 200);
+    }
+
+    @Test
+    void anUnauthenticatedFormWithAColonInAFieldNameIsRefusedWithoutLogging() throws Exception {
+        Path log = Path.of("target/test-logs/connector.log");
+        long before = Files.size(log);
+        String form = "a:b=victim%40example.com&grant_type=client_credentials";
+        HttpResponse<String> webhook = send("POST", "/webhooks/didomi", form, "application/x-www-form-urlencoded", null);
+        assertThat(webhook.statusCode()).as(webhook.body()).isEqualTo(401);
+        assertThat(json(webhook).path("field").asText()).isEqualTo("Authorization");
+        HttpResponse<String> token = send("POST", "/oauth/token", form, "application/x-www-form-urlencoded", null);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(401);
+        assertThat(json(token).path("error").asText()).isEqualTo("invalid_client");
+        byte[] all = Files.readAllBytes(log);
+        String logged = new String(all, (int) before, all.length - (int) before, StandardCharsets.UTF_8);
+        assertThat(logged).as("refusals are not logged").isEmpty();
     }
 
     @Test
