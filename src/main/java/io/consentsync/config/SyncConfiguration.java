@@ -123,7 +123,8 @@ public class SyncConfiguration implements CamelConfiguration {
         store.addListener(new OutcomeLog(clock));
         rateLimit.onPause(metrics::rateLimitPause);
         AdminAuthenticator admin = new AdminAuthenticator(prop(props, "sync.admin.username", "admin"),
-                prop(props, "sync.admin.password", null));
+                prop(props, "sync.admin.password", null), intProp(props, "sync.admin.max-failed-logins", 10),
+                longProp(props, "sync.admin.lockout-seconds", 60), clock);
 
         registry.bind("integrationConfig", integration);
         registry.bind("retrySchedule", retry);

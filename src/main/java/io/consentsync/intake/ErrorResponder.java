@@ -20,6 +20,8 @@ public class ErrorResponder implements Processor {
     public void process(Exchange exchange) throws JsonProcessingException {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Throwable cause = known(caught);
+        // the message still carries the request's headers, query parameters and form fields: answer with ours only
+        exchange.getMessage().removeHeaders("*");
         int status;
         Map<String, Object> body;
         if (cause instanceof RejectedRequestException rejected) {
@@ -27,6 +29,9 @@ public class ErrorResponder implements Processor {
             body = rejected.body();
             if (rejected.challenge() != null) {
                 exchange.getMessage().setHeader("WWW-Authenticate", rejected.challenge());
+            }
+            if (rejected.retryAfter() != null) {
+                exchange.getMessage().setHeader("Retry-After", rejected.retryAfter());
             }
         } else if (cause instanceof EventStoreUnavailableException) {
             LOG.error("Event store unavailable, answering 503: {}", cause.getMessage());

@@ -22,8 +22,14 @@ public class EventClassifier implements Processor {
     public void process(Exchange exchange) {
         DidomiEvent event = exchange.getMessage().getBody(DidomiEvent.class);
         String reason = ignoreReason(event);
+        String contactKey = config.contactKey(event.organizationUserId());
+        // lower-casing may lengthen a few characters; the store's column holds 512
+        if (contactKey != null && contactKey.codePointCount(0, contactKey.length()) > 512) {
+            String field = (event.isUserEvent() ? event.entityPath() : event.entityPath() + ".user") + ".organization_user_id";
+            throw new RejectedRequestException(400, "invalid_event", field, "organization_user_id is longer than 512 characters");
+        }
         exchange.getMessage().setBody(new NewEvent(event.dedupKey(), event.type(), event.organizationUserId(),
-                config.contactKey(event.organizationUserId()), event.regulation(), event.consentTime(), event.consentVersion(),
+                contactKey, event.regulation(), event.consentTime(), event.consentVersion(),
                 event.envelope().toString(),
                 reason == null ? EventStatus.PENDING : EventStatus.IGNORED, reason));
     }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * OAuth 2 client-credentials token endpoint (RFC 6749 section 4.4) for Didomi's webhook authentication. The client
- * authenticates with HTTP Basic or with the form fields {@code client_id}/{@code client_secret}.
+ * authenticates with HTTP Basic or with the form fields {@code client_id}/{@code client_secret} of the body (never the
+ * query string).
  */
 public class OAuthTokenEndpoint implements Processor {
 
@@ -35,7 +36,7 @@ public class OAuthTokenEndpoint implements Processor {
         Map<String, String> form = form(exchange);
         String id = form.get("client_id");
         String secret = form.get("client_secret");
-        String basic = exchange.getMessage().getHeader("Authorization", String.class);
+        String basic = HttpRequests.header(exchange, "Authorization");
         if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
             String decoded;
             try {
@@ -75,23 +76,13 @@ public class OAuthTokenEndpoint implements Processor {
                 "client authentication failed", "Basic realm=\"oauth\"");
     }
 
-    /** Form fields from the urlencoded body, or from headers where the HTTP consumer already parsed the form. */
+    /** Form fields from the urlencoded body only: credentials in the query string end up in logs and histories. */
     private static Map<String, String> form(Exchange exchange) {
         Map<String, String> form = new HashMap<>();
         for (String name : new String[] {"grant_type", "client_id", "client_secret"}) {
-            String v = exchange.getMessage().getHeader(name, String.class);
+            String v = HttpRequests.form(exchange).get(name);
             if (v != null) {
                 form.put(name, v);
-            }
-        }
-        String body = exchange.getMessage().getBody(String.class);
-        if (body != null && !body.isBlank()) {
-            for (String pair : body.trim().split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
             }
         }
         return form;

@@ -13,6 +13,7 @@ public class RejectedRequestException extends RuntimeException {
     private final String error;
     private final String field;
     private final String challenge;
+    private final String retryAfter;
 
     public RejectedRequestException(int status, String error, String field, String message) {
         this(status, error, field, message, null);
@@ -20,11 +21,22 @@ public class RejectedRequestException extends RuntimeException {
 
     /** @param challenge the WWW-Authenticate value for 401 answers */
     public RejectedRequestException(int status, String error, String field, String message, String challenge) {
+        this(status, error, field, message, challenge, null);
+    }
+
+    /** @param retryAfter the Retry-After value (seconds) for 429 answers */
+    public RejectedRequestException(int status, String error, String field, String message, String challenge,
+                                    String retryAfter) {
         super(message);
         this.status = status;
         this.error = error;
         this.field = field;
         this.challenge = challenge;
+        this.retryAfter = retryAfter;
+    }
+
+    public String retryAfter() {
+        return retryAfter;
     }
 
     public int status() {

@@ -40,9 +40,10 @@ public class WebhookEnvelopeParser implements Processor {
         try {
             envelope = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new RejectedRequestException(400, "invalid_json", "body",
-                    "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            // a broken limit (e.g. nesting depth) has no location
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new RejectedRequestException(400, "invalid_json", "body", "malformed JSON" + where + ": " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw new RejectedRequestException(400, "invalid_json", "body", "unreadable body: " + e.getMessage());
         }
@@ -85,12 +86,71 @@ public class WebhookEnvelopeParser implements Processor {
                 throw invalid(event.entityPath() + ".consents.purposes", "purposes must be an array");
             }
             for (int i = 0; i < purposes.size(); i++) {
-                if (!purposes.get(i).path("id").isTextual()) {
-                    throw invalid(event.entityPath() + ".consents.purposes[" + i + "].id", "every purpose needs a string id");
+                String path = event.entityPath() + ".consents.purposes[" + i + "]";
+                JsonNode purpose = purposes.get(i);
+                if (!purpose.path("id").isTextual()) {
+                    throw invalid(path + ".id", "every purpose needs a string id");
+                }
+                checkChoice(purpose, path, "enabled");
+                checkChoice(purpose, path, "enabled_li");
+                JsonNode preferences = purpose.path("preferences"); // API v1 shape
+                for (int j = 0; preferences.isArray() && j < preferences.size(); j++) {
+                    checkChoice(preferences.get(j), path + ".preferences[" + j + "]", "enabled");
+                    checkChannels(preferences.get(j).path("channels"), path + ".preferences[" + j + "].channels");
                 }
             }
+            checkChannels(consents.path("channels"), event.entityPath() + ".consents.channels");
         }
+        checkLengths(event);
         return event;
+    }
+
+    /** A consent choice is a JSON boolean or null: "no" or 0 must not reach Dotdigital as some other value. */
+    private static void checkChoice(JsonNode parent, String path, String name) {
+        JsonNode choice = parent.path(name);
+        if (!choice.isMissingNode() && !choice.isNull() && !choice.isBoolean()) {
+            throw invalid(path + "." + name, name + " must be true, false or null");
+        }
+    }
+
+    private static void checkChannels(JsonNode channels, String path) {
+        for (int i = 0; channels.isArray() && i < channels.size(); i++) {
+            checkChoice(channels.get(i), path + "[" + i + "]", "enabled");
+        }
+    }
+
+    /**
+     * What the store keeps in bounded columns (db/migration) must fit: a store failure answers 503 and Didomi would
+     * retry an event that can never be stored.
+     */
+    private static void checkLengths(DidomiEvent event) {
+        checkLength("type", event.type(), 64);
+        String userPath = event.isUserEvent() ? event.entityPath() : event.entityPath() + ".user";
+        checkLength(userPath + ".organization_user_id", event.organizationUserId(), 512);
+        String regulationPath = event.envelope().hasNonNull("regulation") ? "regulation" : event.entityPath() + ".regulation";
+        checkLength(regulationPath, event.regulation(), 32);
+        if (length(event.dedupKey()) > 600) {
+            // the key is type + entity id + version or updated_at: name the longest of those
+            String longest = "id";
+            for (String part : new String[] {"version", "updated_at"}) {
+                if (length(event.entity().path(part).asText()) > length(event.entity().path(longest).asText())) {
+                    longest = part;
+                }
+            }
+            throw invalid(event.entityPath() + "." + longest, "the event's type, id and version or updated_at "
+                    + "together are longer than the 600 characters the store keeps to recognise duplicates");
+        }
+    }
+
+    private static void checkLength(String field, String value, int max) {
+        if (length(value) > max) {
+            throw invalid(field, field.substring(field.lastIndexOf('.') + 1) + " is longer than " + max + " characters");
+        }
+    }
+
+    /** Characters as the database counts them (code points). */
+    private static int length(String value) {
+        return value == null ? 0 : value.codePointCount(0, value.length());
     }
 
     private static boolean isJson(String contentType) {

@@ -1,0 +1,100 @@
+package io.consentsync.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.consentsync.support.ConnectorTestSupport;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Input the store or Dotdigital cannot take is refused at intake with a 400 naming the field, and a request that is
+ * not a JSON webhook costs one short log line at most, never its body.
+ */
+class WebhookInputValidationTest extends ConnectorTestSupport {
+
+    private static final Path LOG = Path.of("target/test-logs/connector.log");
+
+    @Test
+    void aChannelChoiceThatIsNotABooleanIsRefused() throws Exception {
+        String event = consentEvent("evt-typed", "typed@example.com", "[]")
+                .replace("\"channels\": []", "\"channels\": [{\"id\": \"email\", \"enabled\": \"no\"}]");
+        assertRefused(postWebhook(event), 400, "parameters.entity.consents.channels[0].enabled",
+                "enabled must be true, false or null");
+    }
+
+    @Test
+    void everyKindOfConsentChoiceMustBeABoolean() throws Exception {
+        Map<String, String> purposes = Map.of(
+                "[{\"id\": \"newsletter\", \"enabled\": 1}]", "parameters.entity.consents.purposes[0].enabled",
+                "[{\"id\": \"newsletter\", \"enabled\": true, \"enabled_li\": \"true\"}]",
+                "parameters.entity.consents.purposes[0].enabled_li",
+                "[{\"id\": \"cookies\", \"preferences\": [{\"id\": \"news\", \"enabled\": {}}]}]",
+                "parameters.entity.consents.purposes[0].preferences[0].enabled",
+                "[{\"id\": \"cookies\", \"preferences\": [{\"id\": \"news\", \"enabled\": true,"
+                        + " \"channels\": [{\"id\": \"email\", \"enabled\": \"yes\"}]}]}]",
+                "parameters.entity.consents.purposes[0].preferences[0].channels[0].enabled");
+        for (Map.Entry<String, String> p : purposes.entrySet()) {
+            assertRefused(postWebhook(consentEvent("evt-typed", "typed@example.com", p.getKey())), 400, p.getValue(),
+                    "must be true, false or null");
+        }
+        assertThat(json(admin("GET", "/admin/events"))).as("nothing half-stored").isEmpty();
+    }
+
+    @Test
+    void aFormPostWithAColonInAFieldNameGetsAShortRefusal() throws Exception {
+        long before = Files.size(LOG);
+        HttpResponse<String> r = post("/webhooks/didomi", "a:b=victim%40example.com&email=other%40example.com",
+                "application/x-www-form-urlencoded", Map.of());
+        assertRefused(r, 415, "Content-Type", "expected application/json");
+        assertShortLogWithout(before, "victim", "other@example.com");
+    }
+
+    @Test
+    void jsonNestedBeyondTheParserLimitIsA400() throws Exception {
+        long before = Files.size(LOG);
+        String deep = "{\"type\": \"event.created\", \"x\": " + "[".repeat(2000) + "\"deep@example.com\"" + "]".repeat(2000) + "}";
+        HttpResponse<String> r = postWebhook(deep);
+        assertRefused(r, 400, "body", "nesting depth");
+        assertShortLogWithout(before, "deep@example.com");
+    }
+
+    @Test
+    void valuesLongerThanTheirStoreColumnAreA400NamingTheField() throws Exception {
+        String longId = "x".repeat(520) + "@example.com";
+        assertRefused(postWebhook(consentEvent("evt-long-user", longId, "[]")), 400,
+                "parameters.entity.user.organization_user_id", "longer than 512");
+        assertRefused(postWebhook(consentEvent("e".repeat(700), "long@example.com", "[]")), 400,
+                "parameters.entity.id", "600 characters");
+        assertRefused(postWebhook(consentEvent("evt-long-reg", "long@example.com", "[]")
+                        .replace("\"regulation\": \"gdpr\"", "\"regulation\": \"" + "r".repeat(40) + "\"")), 400,
+                "regulation", "longer than 32");
+        assertRefused(postWebhook(consentEvent("evt-long-type", "long@example.com", "[]")
+                        .replace("\"event.created\"", "\"event." + "t".repeat(70) + "\"")), 400,
+                "type", "longer than 64");
+        assertThat(json(admin("GET", "/admin/events"))).as("nothing half-stored").isEmpty();
+    }
+
+    private static void assertRefused(HttpResponse<String> r, int status, String field, String message) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        JsonNode body = json(r);
+        assertThat(body.path("field").asText()).as(r.body()).isEqualTo(field);
+        assertThat(body.path("message").asText()).as(r.body()).contains(message);
+        assertThat(r.headers().firstValue("Retry-After")).as("not a retryable answer").isEmpty();
+    }
+
+    /** What the connector logged since {@code before} is at most one short line and holds none of the body. */
+    private static void assertShortLogWithout(long before, String... bodyParts) throws Exception {
+        byte[] all = Files.readAllBytes(LOG);
+        String logged = new String(all, (int) before, all.length - (int) before, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(logged.length()).as(logged).isLessThan(300);
+        assertThat(logged.lines().count()).as(logged).isLessThanOrEqualTo(1);
+        for (String part : bodyParts) {
+            assertThat(logged).doesNotContain(part);
+        }
+    }
+}
