@@ -71,7 +71,8 @@ public final class ContactBatch {
 
     /** The fields this event sets, with the raw values it carries. */
     public Map<String, Object> fieldsOf(StoredEvent event) {
-        return Map.copyOf(fieldsByEvent.getOrDefault(event.id(), Map.of()));
+        // not Map.copyOf: a deletion clears fields with null values
+        return java.util.Collections.unmodifiableMap(fieldsByEvent.getOrDefault(event.id(), Map.of()));
     }
 
     /**
