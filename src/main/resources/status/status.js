@@ -19,8 +19,15 @@ function render(s) {
   const health = document.getElementById("health");
   health.className = "health " + s.dotdigital.status;
   health.textContent = "Dotdigital: " + s.dotdigital.status + (s.dotdigital.message ? " — " + s.dotdigital.message : "");
-  document.getElementById("pause").textContent = s.rateLimit.paused
-    ? "Rate limit pause until " + s.rateLimit.pausedUntil + " (" + s.rateLimit.reason + ")" : "";
+  const pauses = [];
+  if (s.deliveryPause.paused) {
+    pauses.push("Delivery paused (" + s.deliveryPause.reason + ") since " + s.deliveryPause.since + ": "
+      + s.deliveryPause.detail + ". Webhooks are still accepted and stored.");
+  }
+  if (s.rateLimit.paused) {
+    pauses.push("Rate limit pause until " + s.rateLimit.pausedUntil + " (" + s.rateLimit.reason + ")");
+  }
+  document.getElementById("pause").textContent = pauses.join(" · ");
   const body = document.getElementById("dead");
   body.replaceChildren();
   if (s.recentDead.length === 0) {

@@ -1,6 +1,7 @@
 package io.consentsync.admin;
 
 import io.consentsync.config.IntegrationConfig;
+import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.dotdigital.RateLimitGate;
 import org.apache.camel.health.HealthCheck;
 import io.consentsync.intake.RejectedRequestException;
@@ -24,12 +25,15 @@ public class AdminEventsApi {
     private final IntegrationConfig config;
     private final HealthCheck dotdigital;
     private final RateLimitGate rateLimit;
+    private final AccountPause accountPause;
 
-    public AdminEventsApi(EventStore store, IntegrationConfig config, HealthCheck dotdigital, RateLimitGate rateLimit) {
+    public AdminEventsApi(EventStore store, IntegrationConfig config, HealthCheck dotdigital, RateLimitGate rateLimit,
+                          AccountPause accountPause) {
         this.store = store;
         this.config = config;
         this.dotdigital = dotdigital;
         this.rateLimit = rateLimit;
+        this.accountPause = accountPause;
     }
 
     /** What the status page shows: the pipeline counts, the last dead events, Dotdigital's health, the pause. */
@@ -50,6 +54,7 @@ public class AdminEventsApi {
         answer.put("recentDead", store.list(EventStatus.DEAD, 10).stream().map(StoredEvent::view).toList());
         answer.put("dotdigital", dd);
         answer.put("rateLimit", rateLimit.view());
+        answer.put("deliveryPause", accountPause.view());
         return answer;
     }
 

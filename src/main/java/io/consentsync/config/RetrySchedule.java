@@ -42,6 +42,16 @@ public record RetrySchedule(int maxRedeliveries, long initialDelayMs, double mul
         return delays.isEmpty() ? 0 : delays.get(Math.min(Math.max(retry, 1), delays.size()) - 1);
     }
 
+    /**
+     * Once the quick retries are spent, a transiently failing event waits in the store: double the schedule's last
+     * delay for each attempt past it, at most {@code parkMaxMs}.
+     */
+    public long parkDelay(int attemptsMade, long parkMaxMs) {
+        int past = Math.max(1, attemptsMade - maxRedeliveries);
+        double delay = Math.max(delayBefore(maxRedeliveries), initialDelayMs) * Math.pow(2, Math.min(past, 30));
+        return (long) Math.min(parkMaxMs, delay);
+    }
+
     public Duration totalSpread() {
         return Duration.ofMillis(delays().stream().mapToLong(Long::longValue).sum());
     }

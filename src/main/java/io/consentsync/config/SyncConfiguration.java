@@ -4,6 +4,9 @@ import io.consentsync.admin.AdminAuthenticator;
 import io.consentsync.admin.AdminEventsApi;
 import io.consentsync.dotdigital.ContactLookupStrategy;
 import io.consentsync.dotdigital.ContactPatchBuilder;
+import io.consentsync.dotdigital.AccountFailureObserver;
+import io.consentsync.dotdigital.AccountPause;
+import io.consentsync.dotdigital.AccountPauseDeferral;
 import io.consentsync.dotdigital.FailedDeliveryRecorder;
 import io.consentsync.dotdigital.RetryCapacity;
 import io.consentsync.dotdigital.DeliveryAttemptRecorder;
@@ -34,6 +37,7 @@ import io.consentsync.ordering.StaleWriteGuard;
 import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.EventStoreDataSource;
+import io.consentsync.store.DeliveryPauses;
 import io.consentsync.store.RateLimitPauses;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -104,20 +108,25 @@ public class SyncConfiguration implements CamelConfiguration {
                 Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms", 3600000)),
                 new RateLimitPauses(store.dataSource(), clock), java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
                 longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
+        AccountPause accountPause = new AccountPause(new DeliveryPauses(store.dataSource(), clock),
+                java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
+                intProp(props, "sync.outage.failure-threshold", 5),
+                Duration.ofMillis(longProp(props, "sync.outage.probe-interval-ms", 30000)), clock,
+                longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
         MappingCheck mappingCheck = new MappingCheck(integration, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new MappingHealthCheck(mappingCheck));
             health.register(new EventStoreHealthCheck(store));
         }
-        DotdigitalHealthCheck dotdigitalHealth = new DotdigitalHealthCheck(integration, mappingCheck);
+        DotdigitalHealthCheck dotdigitalHealth = new DotdigitalHealthCheck(integration, mappingCheck, accountPause);
         StoreClockHealthCheck storeClock = new StoreClockHealthCheck(store, clock, Duration.ofMillis(leaseMs / 10));
         registry.bind("storeClock", storeClock);
         if (health != null) {
             health.register(dotdigitalHealth);
             health.register(storeClock);
         }
-        SyncMetrics metrics = new SyncMetrics(context, clock);
+        SyncMetrics metrics = new SyncMetrics(context, clock, rateLimit, accountPause);
         metrics.watch(store);
         store.addListener(metrics);
         store.addListener(new OutcomeLog(clock));
@@ -142,7 +151,16 @@ public class SyncConfiguration implements CamelConfiguration {
         StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store, clock));
         registry.bind("staleWriteGuard", guard);
         RateLimitDeferral deferral = new RateLimitDeferral(rateLimit, store);
-        registry.bind("bulkImport", new BulkImport(integration, store, guard, rateLimit, deferral, retry, clock,
+        FailedDeliveryRecorder failedDelivery = new FailedDeliveryRecorder(store, retry,
+                Duration.ofMillis(longProp(props, "sync.retry.park-max-delay-ms", 900000)),
+                Duration.ofMillis(longProp(props, "sync.retry.give-up-after-ms", 259200000)), clock);
+        AccountFailureObserver accountFailures = new AccountFailureObserver(accountPause);
+        AccountPauseDeferral accountDeferral = new AccountPauseDeferral(store, clock);
+        registry.bind("accountPause", accountPause);
+        registry.bind("accountFailureObserver", accountFailures);
+        registry.bind("accountPauseDeferral", accountDeferral);
+        registry.bind("bulkImport", new BulkImport(integration, store, guard, rateLimit, deferral, failedDelivery,
+                accountFailures, accountDeferral, clock,
                 longProp(props, "sync.import.min-waiting-events", 200),
                 Duration.ofMillis(longProp(props, "sync.import.max-wait-ms", 1800000))));
         registry.bind("importBatchCollector", new ImportBatchCollector());
@@ -151,13 +169,12 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("mappingCheck", mappingCheck);
         registry.bind("contactPatchBuilder", new ContactPatchBuilder());
         registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry, metrics));
-        registry.bind("retryCapacity", retryCapacity(context, props, retry));
-        registry.bind("failedDeliveryRecorder", new FailedDeliveryRecorder(store,
-                registry.lookupByNameAndType("retryCapacity", RetryCapacity.class), clock));
-        registry.bind("deliveryOutcomes", new DeliveryOutcomes(store));
+        registry.bind("retryCapacity", retryCapacity(context, props, retry, accountPause));
+        registry.bind("failedDeliveryRecorder", failedDelivery);
+        registry.bind("deliveryOutcomes", new DeliveryOutcomes(store, accountPause));
         registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store, integration, dotdigitalHealth, rateLimit));
+        registry.bind("adminEventsApi", new AdminEventsApi(store, integration, dotdigitalHealth, rateLimit, accountPause));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);
@@ -184,14 +201,15 @@ public class SyncConfiguration implements CamelConfiguration {
      * Quick retries wait in Camel's shared redelivery pool, which drops what its queue cannot hold: keep below it, the
      * rest waits in the store.
      */
-    private static RetryCapacity retryCapacity(CamelContext context, PropertiesComponent props, RetrySchedule retry) {
+    private static RetryCapacity retryCapacity(CamelContext context, PropertiesComponent props, RetrySchedule retry,
+                                               AccountPause pause) {
         int max = intProp(props, "sync.retry.max-in-memory", 500);
         Integer queue = context.getExecutorServiceManager().getDefaultThreadPoolProfile().getMaxQueueSize();
         if (max < 1 || (queue != null && queue > 0 && max >= queue)) {
             throw new InvalidConfigurationException("sync.retry.max-in-memory must be between 1 and "
                     + (queue == null || queue <= 0 ? "any" : queue - 1) + " (Camel's redelivery queue), found: " + max);
         }
-        return new RetryCapacity(retry, max);
+        return new RetryCapacity(retry, max, pause);
     }
 
     /**

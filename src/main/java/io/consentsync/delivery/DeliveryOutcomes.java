@@ -1,5 +1,6 @@
 package io.consentsync.delivery;
 
+import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.store.EventOutcome;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
@@ -13,9 +14,11 @@ import java.util.Map;
 public class DeliveryOutcomes {
 
     private final EventStore store;
+    private final AccountPause pause;
 
-    public DeliveryOutcomes(EventStore store) {
+    public DeliveryOutcomes(EventStore store, AccountPause pause) {
         this.store = store;
+        this.pause = pause;
     }
 
     /** Events that carry none of the mapped Didomi keys are skipped at once; the rest of the batch goes on. */
@@ -42,6 +45,9 @@ public class DeliveryOutcomes {
 
     /** Every open event of the batch gets skipped for the same reason, and the contact is free again. */
     public void skipAll(ContactBatch batch, String reason, Integer responseCode) {
+        if (responseCode != null) {
+            pause.answered();
+        }
         store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.SKIPPED, reason, responseCode));
     }
 
@@ -53,6 +59,7 @@ public class DeliveryOutcomes {
     /** Dotdigital accepted the write: each event is delivered with the values that came from it. */
     @SuppressWarnings("unchecked")
     public void delivered(Exchange exchange) {
+        pause.answered();
         ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
         Map<String, Object> written = exchange.getVariable("dataFieldsWritten", Map.class);
         int events = batch.openEvents().size();
@@ -64,6 +71,7 @@ public class DeliveryOutcomes {
     /** The looked-up contact already holds every value: nothing is sent, and the events are delivered by that fact. */
     @SuppressWarnings("unchecked")
     public void alreadyHeld(Exchange exchange) {
+        pause.answered();
         ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
         Map<String, Object> fields = exchange.getVariable("dataFieldsWritten", Map.class);
         store.finishBatch(batch.claim(), batch.outcomesAfterWrite(fields,

@@ -3,7 +3,6 @@ package io.consentsync.dotdigital;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.config.IntegrationConfig;
-import io.consentsync.config.RetrySchedule;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.delivery.ImportBatch;
 import io.consentsync.ordering.StaleWriteGuard;
@@ -46,19 +45,24 @@ public class BulkImport {
     private final StaleWriteGuard guard;
     private final RateLimitGate rateLimit;
     private final RateLimitDeferral deferral;
-    private final RetrySchedule retry;
+    private final FailedDeliveryRecorder failures;
+    private final AccountFailureObserver accountFailures;
+    private final AccountPauseDeferral accountDeferral;
     private final Clock clock;
     private final long minWaitingEvents;
     private final Duration maxWait;
 
     public BulkImport(IntegrationConfig config, EventStore store, StaleWriteGuard guard, RateLimitGate rateLimit,
-                      RateLimitDeferral deferral, RetrySchedule retry, Clock clock, long minWaitingEvents, Duration maxWait) {
+                      RateLimitDeferral deferral, FailedDeliveryRecorder failures, AccountFailureObserver accountFailures,
+                      AccountPauseDeferral accountDeferral, Clock clock, long minWaitingEvents, Duration maxWait) {
         this.config = config;
         this.store = store;
         this.guard = guard;
         this.rateLimit = rateLimit;
         this.deferral = deferral;
-        this.retry = retry;
+        this.failures = failures;
+        this.accountFailures = accountFailures;
+        this.accountDeferral = accountDeferral;
         this.clock = clock;
         this.minWaitingEvents = minWaitingEvents;
         this.maxWait = maxWait;
@@ -167,16 +171,13 @@ public class BulkImport {
         }
         DeliveryFailure failure = DeliveryFailure.of(error);
         LOG.warn("bulk import of {} contacts failed: {}", batch.size(), failure.reason());
-        for (ImportBatch.ContactWrite c : batch.contacts()) {
-            ContactBatch b = c.batch();
-            int attempts = b.attemptsMade();
-            if (attempts > retry.maxRedeliveries()) {
-                store.finishBatch(b.claim(), b.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
-            } else {
-                store.retryLater(b.claim(), b.openIds(), clock.instant().plusMillis(retry.delayBefore(attempts)),
-                        failure.reason(), failure.statusCode());
-            }
+        accountFailures.observe(failure);
+        Integer code = failure.statusCode();
+        if (code != null && (code == 401 || code == 403)) { // the account's problem: no event spends a retry
+            batch.contacts().forEach(c -> accountDeferral.defer(c.batch(), failure.reason()));
+            return;
         }
+        batch.contacts().forEach(c -> failures.afterFailure(c.batch(), failure));
     }
 
     private Set<String> identifiers(JsonNode contacts) {

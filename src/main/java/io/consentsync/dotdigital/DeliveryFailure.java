@@ -12,27 +12,33 @@ import java.net.http.HttpTimeoutException;
  * Why a delivery attempt failed, in words an operator can act on: the HTTP status and Dotdigital's own error text
  * (v3 {@code errorCode - description}, v2 {@code message}), never the request URL (it holds the contact).
  */
-public record DeliveryFailure(Integer statusCode, String reason) {
+public record DeliveryFailure(Integer statusCode, String reason, boolean isTransient) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Transient: worth trying again later (5xx, 408, no connection, no answer in time). Anything else (another 4xx, an
+     * error of our own) is permanent. 429 and 401/403 never get here: they pause the client instead.
+     */
     public static DeliveryFailure of(Throwable error) {
         Throwable t = error;
         while (t != null) {
             if (t instanceof HttpOperationFailedException http) {
-                return new DeliveryFailure(http.getStatusCode(),
-                        "HTTP " + http.getStatusCode() + " from Dotdigital: " + errorText(http));
+                int code = http.getStatusCode();
+                return new DeliveryFailure(code, "HTTP " + code + " from Dotdigital: " + errorText(http),
+                        code >= 500 || code == 408);
             }
-            if (t instanceof ConnectException) {
-                return new DeliveryFailure(null, "cannot connect to Dotdigital: " + t.getMessage());
+            if (t instanceof ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+                return new DeliveryFailure(null, "cannot connect to Dotdigital: " + t.getMessage(), true);
             }
             if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
-                return new DeliveryFailure(null, "Dotdigital did not answer in time: " + t.getMessage());
+                return new DeliveryFailure(null, "Dotdigital did not answer in time: " + t.getMessage(), true);
             }
             t = t.getCause() == t ? null : t.getCause();
         }
         return new DeliveryFailure(null, error == null ? "unknown error"
-                : error.getClass().getSimpleName() + ": " + error.getMessage());
+                : error.getClass().getSimpleName() + ": " + error.getMessage(), false);
     }
 
     private static String errorText(HttpOperationFailedException http) {

@@ -7,23 +7,34 @@ import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import io.consentsync.config.RetrySchedule;
+
 import java.time.Clock;
+import java.time.Duration;
 
 /**
- * Dead-letter step of the delivery route. When the retry was declined only for lack of room in memory
- * ({@link RetryCapacity}), the batch goes back to the store as {@code retrying}, due after the next delay of the
- * schedule, and the contact is free. Otherwise each event of the batch is {@code dead} with Dotdigital's status code
- * and error text; replay brings it back.
+ * Dead-letter step of the delivery route, and what a failed bulk import does per contact. A transient failure (5xx,
+ * 408, no connection, no answer in time) never makes an event dead while the give-up horizon is ahead: with quick
+ * retries left (the retry could not wait in memory, or delivery is paused) the batch waits in the store for the
+ * schedule's next delay; once they are spent it is parked there with a growing delay
+ * ({@code sync.retry.park-max-delay-ms} at most) and is dead only when {@code sync.retry.give-up-after-ms} has passed
+ * since its first attempt. A permanent failure makes each event {@code dead} at once with Dotdigital's status code and
+ * error text; replay brings it back.
  */
 public class FailedDeliveryRecorder implements Processor {
 
     private final EventStore store;
-    private final RetryCapacity capacity;
+    private final RetrySchedule schedule;
+    private final Duration parkMax;
+    private final Duration giveUpAfter;
     private final Clock clock;
 
-    public FailedDeliveryRecorder(EventStore store, RetryCapacity capacity, Clock clock) {
+    public FailedDeliveryRecorder(EventStore store, RetrySchedule schedule, Duration parkMax, Duration giveUpAfter,
+                                  Clock clock) {
         this.store = store;
-        this.capacity = capacity;
+        this.schedule = schedule;
+        this.parkMax = parkMax;
+        this.giveUpAfter = giveUpAfter;
         this.clock = clock;
     }
 
@@ -35,15 +46,26 @@ public class FailedDeliveryRecorder implements Processor {
             store.releaseContact(exchange.getVariable("claim", Claim.class));
             return;
         }
-        DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         // logged by the store's outcome log
-        if (capacity.waitsInStore(exchange)) {
-            long delay = capacity.nextDelayMs(exchange);
-            store.retryLater(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay),
-                    failure.reason() + " (the retry waits in the store: " + capacity.maxInMemory()
-                            + " retries already wait in memory)", failure.statusCode());
+        afterFailure(batch, DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+    }
+
+    public void afterFailure(ContactBatch batch, DeliveryFailure failure) {
+        if (!failure.isTransient()) {
+            store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
             return;
         }
-        store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
+        int attempts = batch.attemptsMade();
+        if (attempts <= schedule.maxRedeliveries()) {
+            long delay = schedule.delayBefore(attempts);
+            store.retryLater(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay),
+                    failure.reason() + " (the retry waits in the store: next attempt in " + delay / 1000 + " s)",
+                    failure.statusCode());
+        } else {
+            long delay = schedule.parkDelay(attempts, parkMax.toMillis());
+            store.park(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay), giveUpAfter,
+                    failure.reason() + " (quick retries spent: waits in the store, next attempt in " + delay / 1000 + " s)",
+                    failure.statusCode());
+        }
     }
 }

@@ -10,35 +10,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The delivery error handler's {@code retryWhile}: decides, before each quick retry, whether the retry may wait in
  * memory (Camel's asynchronous delayed redelivery). It may while the contact's events have retries left under
- * {@code sync.retry.max-redeliveries} (counted from the store, so a batch that waited there does not start over) and
- * fewer than {@code sync.retry.max-in-memory} contacts already wait in memory. Otherwise the retry is declined: the
- * failed-delivery recorder then puts the events back in the store with their due time, or makes them dead when their
- * retries are spent. Camel's shared redelivery pool drops what its queue cannot hold; this keeps us below it.
+ * {@code sync.retry.max-redeliveries} (counted from the store, so a batch that waited there does not start over),
+ * fewer than {@code sync.retry.max-in-memory} contacts already wait in memory, and delivery is not paused. Otherwise
+ * the retry is declined and the failed-delivery recorder puts the events back in the store with their due time. Camel's shared redelivery pool drops what its queue cannot hold; this keeps us below it.
  */
 public class RetryCapacity {
 
-    private static final String WAITS_IN_STORE = "consentSync.retryWaitsInStore";
     private static final String HOLDS_PLACE = "consentSync.retryHoldsPlace";
 
     private final RetrySchedule schedule;
     private final int maxInMemory;
+    private final AccountPause pause;
     private final AtomicInteger inMemory = new AtomicInteger();
 
-    public RetryCapacity(RetrySchedule schedule, int maxInMemory) {
+    public RetryCapacity(RetrySchedule schedule, int maxInMemory, AccountPause pause) {
         this.schedule = schedule;
         this.maxInMemory = maxInMemory;
+        this.pause = pause;
     }
 
     public boolean mayRetry(Exchange exchange) {
         if (attemptsMade(exchange) > schedule.maxRedeliveries()) {
-            return false; // spent: dead
+            return false; // spent: parked in the store, or dead
+        }
+        if (!pause.isOpen()) {
+            return false; // delivery is paused: the retry waits in the store until the pause ends
         }
         if (exchange.getProperty(HOLDS_PLACE) != null) {
             return true;
         }
         if (inMemory.incrementAndGet() > maxInMemory) {
             inMemory.decrementAndGet();
-            exchange.setProperty(WAITS_IN_STORE, true);
             return false;
         }
         exchange.setProperty(HOLDS_PLACE, true);
@@ -49,16 +51,6 @@ public class RetryCapacity {
             }
         });
         return true;
-    }
-
-    /** The retry was declined for lack of room in memory, not because the events' retries are spent. */
-    public boolean waitsInStore(Exchange exchange) {
-        return exchange.getProperty(WAITS_IN_STORE) != null;
-    }
-
-    /** Delay before the next retry of this exchange's events. */
-    public long nextDelayMs(Exchange exchange) {
-        return schedule.delayBefore(attemptsMade(exchange));
     }
 
     public int inMemory() {

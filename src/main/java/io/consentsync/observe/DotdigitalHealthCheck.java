@@ -1,6 +1,7 @@
 package io.consentsync.observe;
 
 import io.consentsync.config.IntegrationConfig;
+import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.mapping.MappingCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -16,11 +17,13 @@ public class DotdigitalHealthCheck extends AbstractHealthCheck {
 
     private final IntegrationConfig config;
     private final MappingCheck check;
+    private final AccountPause pause;
 
-    public DotdigitalHealthCheck(IntegrationConfig config, MappingCheck check) {
+    public DotdigitalHealthCheck(IntegrationConfig config, MappingCheck check, AccountPause pause) {
         super("consent-sync", "dotdigital");
         this.config = config;
         this.check = check;
+        this.pause = pause;
     }
 
     @Override
@@ -38,6 +41,17 @@ public class DotdigitalHealthCheck extends AbstractHealthCheck {
         builder.detail("url", config.baseUrl());
         if (!config.readyForDelivery()) {
             builder.up().message("delivery paused: no real Dotdigital account configured");
+            return;
+        }
+        var paused = pause.pause();
+        if (paused.isPresent()) { // what the delivery calls and probes found: current within one probe interval
+            var p = paused.get();
+            builder.detail("paused-since", p.since().toString());
+            builder.down().message("delivery paused since " + p.since() + ": " + (p.statusCode() == null ? ""
+                    : p.statusCode() == 401 ? "Dotdigital rejected the API user's credentials (HTTP 401): check "
+                    + "authentication.username and the password; "
+                    : p.statusCode() == 403 ? "Dotdigital refused access (HTTP 403): the region in authentication.url "
+                    + "or the API user's permissions; " : "") + p.detail());
             return;
         }
         Integer code = check.failureStatusCode();

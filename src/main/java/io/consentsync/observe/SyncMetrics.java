@@ -4,6 +4,8 @@ import io.consentsync.didomi.DidomiEvent;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
 import io.micrometer.core.instrument.Counter;
+import io.consentsync.dotdigital.AccountPause;
+import io.consentsync.dotdigital.RateLimitGate;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -33,9 +35,14 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
     private volatile Instant waitingReadAt = Instant.EPOCH;
     private EventStore store;
 
-    public SyncMetrics(CamelContext context, Clock clock) {
+    private final RateLimitGate rateLimit;
+    private final AccountPause accountPause;
+
+    public SyncMetrics(CamelContext context, Clock clock, RateLimitGate rateLimit, AccountPause accountPause) {
         this.context = context;
         this.clock = clock;
+        this.rateLimit = rateLimit;
+        this.accountPause = accountPause;
     }
 
     /** The registry camel-micrometer binds at startup; found on first use, after the configuration ran. */
@@ -66,6 +73,15 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
             Instant oldest = m.waiting().oldestReceivedAt();
             return oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
         }).baseUnit("seconds").description("age of the oldest pending or retrying event").register(r);
+        pausedGauge(r, "rate_limit", () -> !rateLimit.isOpen());
+        pausedGauge(r, AccountPause.OUTAGE, () -> accountPause.isPausedFor(AccountPause.OUTAGE));
+        pausedGauge(r, AccountPause.CREDENTIALS, () -> accountPause.isPausedFor(AccountPause.CREDENTIALS));
+    }
+
+    /** consent_sync_delivery_paused{reason}: 1 while delivery is paused for that reason, else 0. */
+    private static void pausedGauge(MeterRegistry r, String reason, java.util.function.BooleanSupplier paused) {
+        Gauge.builder("consent.sync.delivery.paused", paused, p -> p.getAsBoolean() ? 1 : 0).tag("reason", reason)
+                .description("1 while delivery is paused for this reason").register(r);
     }
 
     /** Store queries for the gauges, at most once every 5 s. */

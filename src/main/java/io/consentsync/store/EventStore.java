@@ -266,7 +266,8 @@ public class EventStore {
         Instant now = clock.instant();
         String due = " where contact_key = ? and " + DUE;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement count = c.prepareStatement("update consent_event set attempts = attempts + 1, updated_at = ?" + due);
+             PreparedStatement count = c.prepareStatement("update consent_event set attempts = attempts + 1, updated_at = ?, "
+                     + "first_attempt_at = coalesce(first_attempt_at, current_timestamp)" + due);
              PreparedStatement load = c.prepareStatement("select " + COLUMNS + " from consent_event" + due
                      + " order by consent_time, consent_version, received_at, id")) {
             bind(count, at(now), claim.contactKey());
@@ -338,6 +339,52 @@ public class EventStore {
         }
     }
 
+    /**
+     * The quick retries are spent and the failure was transient: each event waits in the store as {@code retrying}
+     * until {@code at}, unless {@code giveUpAfter} has passed since its first attempt, then it is {@code dead} with a
+     * reason saying so. Frees the contact.
+     */
+    public void park(Claim claim, List<String> ids, Instant at, java.time.Duration giveUpAfter, String reason,
+                     Integer responseCode) {
+        Instant now = clock.instant();
+        String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        boolean held = inTransaction(c -> {
+            if (!holds(c, claim, "retry")) {
+                return false;
+            }
+            OffsetDateTime due = onDatabaseClock(c, at);
+            List<String> expired = new ArrayList<>();
+            try (PreparedStatement first = c.prepareStatement("select id, first_attempt_at, current_timestamp "
+                    + "from consent_event where id in (" + marks + ")")) {
+                bind(first, ids.toArray());
+                try (ResultSet rs = first.executeQuery()) {
+                    while (rs.next()) {
+                        OffsetDateTime since = rs.getObject(2, OffsetDateTime.class);
+                        if (since != null && !since.plus(giveUpAfter).isAfter(rs.getObject(3, OffsetDateTime.class))) {
+                            expired.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            String gaveUp = truncate("gave up after " + giveUpAfter.toHours() + " h of failed attempts "
+                    + "(sync.retry.give-up-after-ms): " + reason);
+            for (String id : ids) {
+                if (expired.contains(id)) {
+                    execute(c, "update consent_event set status = 'dead', reason = ?, last_response_code = ?, "
+                            + "next_attempt_at = null, updated_at = ? where id = ?", gaveUp, responseCode, at(now), id);
+                } else {
+                    execute(c, "update consent_event set status = 'retrying', reason = ?, last_response_code = ?, "
+                            + "next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), responseCode, due, at(now), id);
+                }
+            }
+            releaseClaim(c, claim);
+            return true;
+        });
+        if (held) {
+            notifyOutcomes(ids);
+        }
+    }
+
     /** Records final outcomes of some events of a batch, while the contact's claim still holds. */
     public void record(Claim claim, List<EventOutcome> outcomes) {
         Instant now = clock.instant();
@@ -381,7 +428,7 @@ public class EventStore {
     public Optional<EventStatus> replay(String id) {
         Optional<StoredEvent> event = find(id);
         event.filter(e -> e.status().isReplayable()).ifPresent(e -> update(
-                "update consent_event set status = 'pending', reason = ?, next_attempt_at = null, "
+                "update consent_event set status = 'pending', reason = ?, next_attempt_at = null, first_attempt_at = null, "
                         + "updated_at = ? where id = ? and status = ?",
                 truncate("replayed after " + e.status().id() + (e.reason() == null ? "" : ": " + e.reason())),
                 at(clock.instant()), id, e.status().id()));
@@ -395,7 +442,7 @@ public class EventStore {
         }
         // the reason is cut to its column's 2000 characters, as truncate() does for single replays
         return update("update consent_event set status = 'pending', reason = substring('replayed after ' || status || "
-                        + "coalesce(': ' || reason, '') from 1 for 2000), next_attempt_at = null, "
+                        + "coalesce(': ' || reason, '') from 1 for 2000), next_attempt_at = null, first_attempt_at = null, "
                         + "updated_at = ? where status = ? and updated_at >= ?",
                 at(clock.instant()), status.id(), at(since == null ? Instant.EPOCH : since));
     }

@@ -26,4 +26,14 @@ class RetryScheduleTest {
         assertThatThrownBy(() -> new RetrySchedule(3, 5000, 0.5, 10000)).hasMessageContaining("sync.retry.multiplier");
         assertThatThrownBy(() -> new RetrySchedule(3, 5000, 2, 100)).hasMessageContaining("sync.retry.max-delay-ms");
     }
+
+    @Test
+    void pastTheQuickRetriesTheWaitDoublesUpToTheParkCap() {
+        RetrySchedule defaults = new RetrySchedule(6, 5000, 2, 120000);
+        // attempts made: the first plus six retries = 7; the next waits twice the last quick delay
+        assertThat(defaults.parkDelay(7, 900000)).isEqualTo(240000L);
+        assertThat(defaults.parkDelay(8, 900000)).isEqualTo(480000L);
+        assertThat(defaults.parkDelay(9, 900000)).isEqualTo(900000L);
+        assertThat(defaults.parkDelay(500, 900000)).isEqualTo(900000L);
+    }
 }
