@@ -50,6 +50,12 @@ public record IntegrationConfig(
         return configured && hasPassword();
     }
 
+    /** The same configuration with the API user's password from {@code sync.dotdigital.password-file}. */
+    public IntegrationConfig withPassword(String newPassword) {
+        return new IntegrationConfig(source, baseUrl, username, newPassword, identifier, regulations, mappings, upsertMode,
+                onUserDeleted, createMissingDataFields, configured);
+    }
+
     public boolean hasPassword() {
         return password != null && !password.isEmpty();
     }

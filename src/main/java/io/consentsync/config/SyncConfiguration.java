@@ -71,6 +71,12 @@ public class SyncConfiguration implements CamelConfiguration {
         IntegrationConfig integration = IntegrationConfigLoader.load(
                 Path.of(prop(props, "sync.integration-file", "config/integration.json")),
                 prop(props, "sync.dotdigital.password", null));
+        // a mounted secret wins over the JSON's password and sync.dotdigital.password
+        String passwordFileName = prop(props, "sync.dotdigital.password-file", null);
+        Path passwordFile = passwordFileName == null ? null : Path.of(passwordFileName);
+        if (passwordFile != null) {
+            integration = integration.withPassword(DotdigitalCredentials.readPasswordFile(passwordFile));
+        }
         RetrySchedule retry = new RetrySchedule(
                 intProp(props, "sync.retry.max-redeliveries", 6),
                 longProp(props, "sync.retry.initial-delay-ms", 5000),
@@ -151,9 +157,13 @@ public class SyncConfiguration implements CamelConfiguration {
         StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store, clock));
         registry.bind("staleWriteGuard", guard);
         RateLimitDeferral deferral = new RateLimitDeferral(rateLimit, store);
+        Duration giveUpAfter = Duration.ofMillis(longProp(props, "sync.retry.give-up-after-ms", 259200000));
+        // the horizon is also enforced on events a long pause keeps from any attempt: checked a tenth as often
+        props.addOverrideProperty("sync.retry.give-up-check-ms",
+                String.valueOf(Math.max(1000, Math.min(60000, giveUpAfter.toMillis() / 10))));
+        props.addOverrideProperty("sync.retry.give-up-after-ms", String.valueOf(giveUpAfter.toMillis()));
         FailedDeliveryRecorder failedDelivery = new FailedDeliveryRecorder(store, retry,
-                Duration.ofMillis(longProp(props, "sync.retry.park-max-delay-ms", 900000)),
-                Duration.ofMillis(longProp(props, "sync.retry.give-up-after-ms", 259200000)), clock);
+                Duration.ofMillis(longProp(props, "sync.retry.park-max-delay-ms", 900000)), giveUpAfter, clock);
         AccountFailureObserver accountFailures = new AccountFailureObserver(accountPause);
         AccountPauseDeferral accountDeferral = new AccountPauseDeferral(store, clock);
         registry.bind("accountPause", accountPause);
@@ -178,7 +188,9 @@ public class SyncConfiguration implements CamelConfiguration {
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);
-        http.setHttpClientConfigurer(new DotdigitalCredentials(integration.username(), integration.password()));
+        DotdigitalCredentials credentials = new DotdigitalCredentials(integration.username(), integration.password(), passwordFile);
+        registry.bind("dotdigitalCredentials", credentials);
+        http.setHttpClientConfigurer(credentials);
         http.setHttpActivityListener(metrics);
 
         LOG.info("Integration: {}", integration);

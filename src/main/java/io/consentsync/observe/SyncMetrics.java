@@ -78,9 +78,12 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
         pausedGauge(r, AccountPause.CREDENTIALS, () -> accountPause.isPausedFor(AccountPause.CREDENTIALS));
     }
 
-    /** consent_sync_delivery_paused{reason}: 1 while delivery is paused for that reason, else 0. */
-    private static void pausedGauge(MeterRegistry r, String reason, java.util.function.BooleanSupplier paused) {
-        Gauge.builder("consent.sync.delivery.paused", paused, p -> p.getAsBoolean() ? 1 : 0).tag("reason", reason)
+    /**
+     * consent_sync_delivery_paused{reason}: 1 while delivery is paused for that reason, else 0. The gauge holds its
+     * object weakly: it is this long-lived bean, not the lambda, or the gauge reads NaN after a garbage collection.
+     */
+    private void pausedGauge(MeterRegistry r, String reason, java.util.function.BooleanSupplier paused) {
+        Gauge.builder("consent.sync.delivery.paused", this, m -> paused.getAsBoolean() ? 1 : 0).tag("reason", reason)
                 .description("1 while delivery is paused for this reason").register(r);
     }
 

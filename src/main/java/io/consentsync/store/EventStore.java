@@ -366,8 +366,7 @@ public class EventStore {
                     }
                 }
             }
-            String gaveUp = truncate("gave up after " + giveUpAfter.toHours() + " h of failed attempts "
-                    + "(sync.retry.give-up-after-ms): " + reason);
+            String gaveUp = truncate(gaveUp(giveUpAfter) + ": " + reason);
             for (String id : ids) {
                 if (expired.contains(id)) {
                     execute(c, "update consent_event set status = 'dead', reason = ?, last_response_code = ?, "
@@ -383,6 +382,43 @@ public class EventStore {
         if (held) {
             notifyOutcomes(ids);
         }
+    }
+
+    private static String gaveUp(java.time.Duration horizon) {
+        String span = horizon.toMinutes() >= 120 ? horizon.toHours() + " h" : horizon.toSeconds() + " s";
+        return "gave up after " + span + " of failed attempts (sync.retry.give-up-after-ms)";
+    }
+
+    /**
+     * Waiting events whose first attempt is older than {@code giveUpAfter} are dead, with a reason saying so: during a
+     * pause that outlasts the horizon they are never tried again, so the horizon is enforced here too. Contacts held
+     * by a live claim are left to their holder. Returns how many.
+     */
+    public int giveUpPastHorizon(long giveUpAfterMs, int limit) {
+        java.time.Duration giveUpAfter = java.time.Duration.ofMillis(giveUpAfterMs);
+        Instant now = clock.instant();
+        List<String> ids = new ArrayList<>();
+        inTransaction(c -> {
+            try (PreparedStatement old = c.prepareStatement("select e.id from consent_event e where " + WAITING
+                    + " and e.first_attempt_at <= ? and not exists (select 1 from contact_claim k where "
+                    + "k.contact_key = e.contact_key and k.claimed_until >= current_timestamp) fetch first " + limit
+                    + " rows only")) {
+                bind(old, databaseTime(c).minus(giveUpAfter));
+                try (ResultSet rs = old.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String id : ids) {
+                execute(c, "update consent_event set status = 'dead', reason = substring(? || coalesce(': ' || reason, '') "
+                        + "from 1 for 2000), next_attempt_at = null, updated_at = ? where id = ? and " + WAITING,
+                        gaveUp(giveUpAfter), at(now), id);
+            }
+            return true;
+        });
+        notifyOutcomes(ids);
+        return ids.size();
     }
 
     /** Records final outcomes of some events of a batch, while the contact's claim still holds. */

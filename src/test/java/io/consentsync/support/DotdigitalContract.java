@@ -27,6 +27,7 @@ public final class DotdigitalContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static OpenApiInteractionValidator contactsV3;
     private static OpenApiInteractionValidator dataFieldsV2;
+    private static OpenApiInteractionValidator accountInfoV2;
 
     private DotdigitalContract() {
     }
@@ -48,9 +49,11 @@ public final class DotdigitalContract {
         if (contactsV3 == null) {
             contactsV3 = validator("dotdigital-contacts-v3.openapi.json");
             dataFieldsV2 = validator("dotdigital-data-fields-v2.openapi.yaml");
+            accountInfoV2 = validator("dotdigital-account-info-v2.openapi.json");
         }
         String[] parts = url.split("\\?", 2);
-        OpenApiInteractionValidator validator = parts[0].startsWith("/v2/data-fields") ? dataFieldsV2 : contactsV3;
+        OpenApiInteractionValidator validator = parts[0].startsWith("/v2/data-fields") ? dataFieldsV2
+                : parts[0].startsWith("/v2/account-info") ? accountInfoV2 : contactsV3;
         SimpleRequest.Builder b = new SimpleRequest.Builder(method, parts[0]);
         headers.forEach(b::withHeader);
         if (parts.length > 1) {
