@@ -22,12 +22,12 @@ public class AdminEventsApi {
     private static final int MAX_LIMIT = 500;
 
     private final EventStore store;
-    private final IntegrationConfig config;
+    private final java.util.function.Supplier<IntegrationConfig> config;
     private final HealthCheck dotdigital;
     private final RateLimitGate rateLimit;
     private final AccountPause accountPause;
 
-    public AdminEventsApi(EventStore store, IntegrationConfig config, HealthCheck dotdigital, RateLimitGate rateLimit,
+    public AdminEventsApi(EventStore store, java.util.function.Supplier<IntegrationConfig> config, HealthCheck dotdigital, RateLimitGate rateLimit,
                           AccountPause accountPause) {
         this.store = store;
         this.config = config;
@@ -62,7 +62,7 @@ public class AdminEventsApi {
     public Map<String, Object> contactHistory(String organizationUserId) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("organizationUserId", organizationUserId);
-        answer.put("events", store.listByContact(config.contactKey(organizationUserId)).stream().map(StoredEvent::view).toList());
+        answer.put("events", store.listByContact(config.get().contactKey(organizationUserId)).stream().map(StoredEvent::view).toList());
         return answer;
     }
 

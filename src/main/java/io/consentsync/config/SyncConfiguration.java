@@ -68,15 +68,13 @@ public class SyncConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
 
-        IntegrationConfig integration = IntegrationConfigLoader.load(
-                Path.of(prop(props, "sync.integration-file", "config/integration.json")),
-                prop(props, "sync.dotdigital.password", null));
-        // a mounted secret wins over the JSON's password and sync.dotdigital.password
         String passwordFileName = prop(props, "sync.dotdigital.password-file", null);
-        Path passwordFile = passwordFileName == null ? null : Path.of(passwordFileName);
-        if (passwordFile != null) {
-            integration = integration.withPassword(DotdigitalCredentials.readPasswordFile(passwordFile));
-        }
+        DotdigitalCredentials credentials = new DotdigitalCredentials(passwordFileName == null ? null : Path.of(passwordFileName));
+        CurrentIntegration current = new CurrentIntegration(
+                Path.of(prop(props, "sync.integration-file", "config/integration.json")),
+                prop(props, "sync.dotdigital.password", null), passwordFileName == null ? null : Path.of(passwordFileName),
+                credentials);
+        IntegrationConfig integration = current.get(); // the account (URL, API user) is fixed for the process
         RetrySchedule retry = new RetrySchedule(
                 intProp(props, "sync.retry.max-redeliveries", 6),
                 longProp(props, "sync.retry.initial-delay-ms", 5000),
@@ -119,13 +117,13 @@ public class SyncConfiguration implements CamelConfiguration {
                 intProp(props, "sync.outage.failure-threshold", 5),
                 Duration.ofMillis(longProp(props, "sync.outage.probe-interval-ms", 30000)), clock,
                 longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
-        MappingCheck mappingCheck = new MappingCheck(integration, catalog, clock);
+        MappingCheck mappingCheck = new MappingCheck(current, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new MappingHealthCheck(mappingCheck));
             health.register(new EventStoreHealthCheck(store));
         }
-        DotdigitalHealthCheck dotdigitalHealth = new DotdigitalHealthCheck(integration, mappingCheck, accountPause);
+        DotdigitalHealthCheck dotdigitalHealth = new DotdigitalHealthCheck(current, mappingCheck, accountPause);
         StoreClockHealthCheck storeClock = new StoreClockHealthCheck(store, clock, Duration.ofMillis(leaseMs / 10));
         registry.bind("storeClock", storeClock);
         if (health != null) {
@@ -141,16 +139,16 @@ public class SyncConfiguration implements CamelConfiguration {
                 prop(props, "sync.admin.password", null), intProp(props, "sync.admin.max-failed-logins", 10),
                 longProp(props, "sync.admin.lockout-seconds", 60), clock);
 
-        registry.bind("integrationConfig", integration);
+        registry.bind("integrationConfig", current);
         registry.bind("retrySchedule", retry);
         registry.bind("eventStore", store);
         registry.bind("errorResponder", new ErrorResponder());
         registry.bind("webhookAuthenticator", new WebhookAuthenticator(signer));
         registry.bind("webhookEnvelopeParser", new WebhookEnvelopeParser(intProp(props, "sync.webhook.max-body-bytes", 262144)));
-        registry.bind("eventClassifier", new EventClassifier(integration));
+        registry.bind("eventClassifier", new EventClassifier(current));
         registry.bind("oauthTokenEndpoint", new OAuthTokenEndpoint(signer, clientSecret,
                 longProp(props, "sync.webhook.token-ttl-seconds", 3600)));
-        registry.bind("consentMapper", new ConsentMapper(integration));
+        registry.bind("consentMapper", new ConsentMapper(current));
         registry.bind("dataFieldCatalog", catalog);
         registry.bind("dataFieldConverter", new DataFieldConverter(catalog));
         registry.bind("contactLookupStrategy", new ContactLookupStrategy(rateLimit));
@@ -169,7 +167,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("accountPause", accountPause);
         registry.bind("accountFailureObserver", accountFailures);
         registry.bind("accountPauseDeferral", accountDeferral);
-        registry.bind("bulkImport", new BulkImport(integration, store, guard, rateLimit, deferral, failedDelivery,
+        registry.bind("bulkImport", new BulkImport(current, store, guard, rateLimit, deferral, failedDelivery,
                 accountFailures, accountDeferral, clock,
                 longProp(props, "sync.import.min-waiting-events", 200),
                 Duration.ofMillis(longProp(props, "sync.import.max-wait-ms", 1800000))));
@@ -184,11 +182,10 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("deliveryOutcomes", new DeliveryOutcomes(store, accountPause));
         registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store, integration, dotdigitalHealth, rateLimit, accountPause));
+        registry.bind("adminEventsApi", new AdminEventsApi(store, current, dotdigitalHealth, rateLimit, accountPause));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);
-        DotdigitalCredentials credentials = new DotdigitalCredentials(integration.username(), integration.password(), passwordFile);
         registry.bind("dotdigitalCredentials", credentials);
         http.setHttpClientConfigurer(credentials);
         http.setHttpActivityListener(metrics);

@@ -40,7 +40,7 @@ public class BulkImport {
     private static final Logger LOG = LoggerFactory.getLogger(BulkImport.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final IntegrationConfig config;
+    private final java.util.function.Supplier<IntegrationConfig> config;
     private final EventStore store;
     private final StaleWriteGuard guard;
     private final RateLimitGate rateLimit;
@@ -52,7 +52,7 @@ public class BulkImport {
     private final long minWaitingEvents;
     private final Duration maxWait;
 
-    public BulkImport(IntegrationConfig config, EventStore store, StaleWriteGuard guard, RateLimitGate rateLimit,
+    public BulkImport(java.util.function.Supplier<IntegrationConfig> config, EventStore store, StaleWriteGuard guard, RateLimitGate rateLimit,
                       RateLimitDeferral deferral, FailedDeliveryRecorder failures, AccountFailureObserver accountFailures,
                       AccountPauseDeferral accountDeferral, Clock clock, long minWaitingEvents, Duration maxWait) {
         this.config = config;
@@ -70,7 +70,7 @@ public class BulkImport {
 
     /** Upsert mode with a burst due now (not counting events that wait out a retry or pause): the import route takes over from single-contact writes. */
     public boolean manyWaiting() {
-        return config.upsertMode() && minWaitingEvents > 0 && store.countDue() >= minWaitingEvents;
+        return config.get().upsertMode() && minWaitingEvents > 0 && store.countDue() >= minWaitingEvents;
     }
 
     /** Body: the import request for the collected contacts (variable {@code importBatch}). */
@@ -79,8 +79,8 @@ public class BulkImport {
         List<Map<String, Object>> contacts = new ArrayList<>();
         for (ImportBatch.ContactWrite c : batch.contacts()) {
             Map<String, Object> contact = new LinkedHashMap<>();
-            contact.put("matchIdentifier", config.identifier());
-            contact.put("identifiers", Map.of(config.identifier(), c.identifierValue()));
+            contact.put("matchIdentifier", config.get().identifier());
+            contact.put("identifiers", Map.of(config.get().identifier(), c.identifierValue()));
             contact.put("dataFields", c.fields());
             contacts.add(contact);
         }
@@ -182,7 +182,7 @@ public class BulkImport {
 
     private Set<String> identifiers(JsonNode contacts) {
         Set<String> ids = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        contacts.forEach(c -> ids.add(c.path("identifiers").path(config.identifier()).asText()));
+        contacts.forEach(c -> ids.add(c.path("identifiers").path(config.get().identifier()).asText()));
         return ids;
     }
 
@@ -192,7 +192,7 @@ public class BulkImport {
             List<String> codes = new ArrayList<>();
             f.path("failures").forEach(x -> codes.add(x.path("failureCode").asText().toLowerCase(Locale.ROOT)
                     + " - " + x.path("description").asText()));
-            byIdentifier.put(f.path("identifiers").path(config.identifier()).asText(), String.join("; ", codes));
+            byIdentifier.put(f.path("identifiers").path(config.get().identifier()).asText(), String.join("; ", codes));
         });
         return byIdentifier;
     }

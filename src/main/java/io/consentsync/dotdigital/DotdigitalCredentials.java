@@ -22,13 +22,17 @@ public class DotdigitalCredentials implements HttpClientConfigurer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DotdigitalCredentials.class);
 
-    private final String username;
-    private final Path passwordFile; // null: the password is fixed
+    private final Path passwordFile; // null: the password comes with the integration JSON
+    private volatile String username = "";
     private volatile String authorization;
 
-    public DotdigitalCredentials(String username, String password, Path passwordFile) {
-        this.username = username;
+    public DotdigitalCredentials(Path passwordFile) {
         this.passwordFile = passwordFile;
+    }
+
+    /** The API user and password in force (at startup and after a configuration reload). */
+    public void use(String apiUser, String password) {
+        this.username = apiUser == null ? "" : apiUser;
         this.authorization = basic(password);
     }
 

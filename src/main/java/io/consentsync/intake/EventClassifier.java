@@ -12,9 +12,9 @@ import org.apache.camel.Processor;
  */
 public class EventClassifier implements Processor {
 
-    private final IntegrationConfig config;
+    private final java.util.function.Supplier<IntegrationConfig> config;
 
-    public EventClassifier(IntegrationConfig config) {
+    public EventClassifier(java.util.function.Supplier<IntegrationConfig> config) {
         this.config = config;
     }
 
@@ -22,7 +22,7 @@ public class EventClassifier implements Processor {
     public void process(Exchange exchange) {
         DidomiEvent event = exchange.getMessage().getBody(DidomiEvent.class);
         String reason = ignoreReason(event);
-        String contactKey = config.contactKey(event.organizationUserId());
+        String contactKey = config.get().contactKey(event.organizationUserId());
         // lower-casing may lengthen a few characters; the store's column holds 512
         if (contactKey != null && contactKey.codePointCount(0, contactKey.length()) > 512) {
             String field = (event.isUserEvent() ? event.entityPath() : event.entityPath() + ".user") + ".organization_user_id";
@@ -41,11 +41,11 @@ public class EventClassifier implements Processor {
         if (event.type().equals("event.deleted")) {
             return "event.deleted is recorded only: Didomi recomputes the user from the remaining events and sends user.updated";
         }
-        if (event.type().equals("user.deleted") && config.onUserDeleted() == IntegrationConfig.OnUserDeleted.IGNORE) {
+        if (event.type().equals("user.deleted") && config.get().onUserDeleted() == IntegrationConfig.OnUserDeleted.IGNORE) {
             return "user.deleted is recorded only (properties.on_user_deleted is ignore)";
         }
-        if (!config.regulations().contains(event.regulation())) {
-            return "regulation " + event.regulation() + " is not in properties.regulations " + config.regulations();
+        if (!config.get().regulations().contains(event.regulation())) {
+            return "regulation " + event.regulation() + " is not in properties.regulations " + config.get().regulations();
         }
         if ("pending_approval".equals(event.consentStatus())) {
             return "consent event is pending_approval";

@@ -27,15 +27,16 @@ public class ConsentMapper implements Processor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final IntegrationConfig config;
+    private final java.util.function.Supplier<IntegrationConfig> config;
 
-    public ConsentMapper(IntegrationConfig config) {
+    public ConsentMapper(java.util.function.Supplier<IntegrationConfig> config) {
         this.config = config;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
+        IntegrationConfig cfg = config.get(); // one configuration for the whole batch, even across a reload
         List<StoredEvent> events = exchange.getMessage().getMandatoryBody(List.class);
         StoredEvent first = events.get(0);
         ContactBatch batch = new ContactBatch(exchange.getVariable("claim", Claim.class));
@@ -46,7 +47,7 @@ public class ConsentMapper implements Processor {
             boolean clear = event.type().equals("user.deleted"); // only pending under on_user_deleted = clear
             ConsentValues values = new ConsentValues(event);
             Map<String, Object> fields = new LinkedHashMap<>();
-            for (IntegrationConfig.Mapping m : config.mappings()) {
+            for (IntegrationConfig.Mapping m : cfg.mappings()) {
                 if (clear) {
                     fields.put(m.dataField(), null); // Dotdigital clears a data field sent as null
                     sources.put(m.dataField(), "user.deleted");
@@ -63,11 +64,11 @@ public class ConsentMapper implements Processor {
             }
         }
         exchange.setVariable("batch", batch);
-        exchange.setVariable("identifierType", config.identifier());
+        exchange.setVariable("identifierType", cfg.identifier());
         exchange.setVariable("identifierValue", first.organizationUserId());
         exchange.setVariable("identifierPath", encodePathSegment(first.organizationUserId()));
         // a deletion never creates a contact just to clear it: look it up even in upsert mode
-        exchange.setVariable("lookupRequired", !config.upsertMode() || newestClears);
+        exchange.setVariable("lookupRequired", !cfg.upsertMode() || newestClears);
         exchange.setVariable("mappingSources", sources);
         exchange.getMessage().setBody(batch.mergedFields());
     }

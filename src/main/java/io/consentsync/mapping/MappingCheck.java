@@ -25,7 +25,7 @@ public class MappingCheck {
     /** Dotdigital's rule for data field names (v2 data fields API). */
     private static final Pattern FIELD_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,20}");
 
-    private final IntegrationConfig config;
+    private final java.util.function.Supplier<IntegrationConfig> config;
     private final DataFieldCatalog catalog;
     private final Clock clock;
     private volatile List<String> problems = List.of();
@@ -33,7 +33,7 @@ public class MappingCheck {
     private volatile Integer failureStatusCode;
     private volatile Instant checkedAt;
 
-    public MappingCheck(IntegrationConfig config, DataFieldCatalog catalog, Clock clock) {
+    public MappingCheck(java.util.function.Supplier<IntegrationConfig> config, DataFieldCatalog catalog, Clock clock) {
         this.config = config;
         this.catalog = catalog;
         this.clock = clock;
@@ -62,10 +62,10 @@ public class MappingCheck {
     /** Fields to create ({@code {name, type, visibility}} bodies), empty unless create_missing_data_fields is on. */
     public List<Map<String, Object>> fieldsToCreate() {
         List<Map<String, Object>> create = new ArrayList<>();
-        if (!config.createMissingDataFields()) {
+        if (!config.get().createMissingDataFields()) {
             return create;
         }
-        for (IntegrationConfig.Mapping m : config.mappings()) {
+        for (IntegrationConfig.Mapping m : config.get().mappings()) {
             if (catalog.find(m.dataField()).isEmpty() && FIELD_NAME.matcher(m.dataField()).matches()) {
                 Map<String, Object> field = new LinkedHashMap<>();
                 field.put("name", m.dataField());
@@ -80,7 +80,7 @@ public class MappingCheck {
     /** After the catalog was (re)loaded: record and log what is wrong with the mapping. */
     public void evaluate() {
         List<String> found = new ArrayList<>();
-        for (IntegrationConfig.Mapping m : config.mappings()) {
+        for (IntegrationConfig.Mapping m : config.get().mappings()) {
             String needed = neededType(m.didomiKey());
             catalog.find(m.dataField()).ifPresentOrElse(field -> {
                 if (!canHold(field.type(), needed)) {
@@ -92,7 +92,7 @@ public class MappingCheck {
         }
         if (!found.equals(problems) || unreachable != null) {
             if (found.isEmpty()) {
-                LOG.info("Mapping check: all {} mapped data fields exist in Dotdigital with compatible types", config.mappings().size());
+                LOG.info("Mapping check: all {} mapped data fields exist in Dotdigital with compatible types", config.get().mappings().size());
             } else {
                 found.forEach(p -> LOG.error("Mapping check: {}", p));
             }

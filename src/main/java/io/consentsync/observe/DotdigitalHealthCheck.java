@@ -15,11 +15,11 @@ import java.util.Map;
  */
 public class DotdigitalHealthCheck extends AbstractHealthCheck {
 
-    private final IntegrationConfig config;
+    private final java.util.function.Supplier<IntegrationConfig> config;
     private final MappingCheck check;
     private final AccountPause pause;
 
-    public DotdigitalHealthCheck(IntegrationConfig config, MappingCheck check, AccountPause pause) {
+    public DotdigitalHealthCheck(java.util.function.Supplier<IntegrationConfig> config, MappingCheck check, AccountPause pause) {
         super("consent-sync", "dotdigital");
         this.config = config;
         this.check = check;
@@ -38,8 +38,8 @@ public class DotdigitalHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("url", config.baseUrl());
-        if (!config.readyForDelivery()) {
+        builder.detail("url", config.get().baseUrl());
+        if (!config.get().readyForDelivery()) {
             builder.up().message("delivery paused: no real Dotdigital account configured");
             return;
         }
