@@ -68,7 +68,8 @@ class CrashRecoveryTest {
                 "sync.instance-id", "crash-test",
                 "sync.delivery.poll-interval-ms", "50",
                 "sync.retry.initial-delay-ms", "500",
-                "sync.retry.max-delay-ms", "1000");
+                "sync.retry.max-delay-ms", "1000",
+                "sync.outage.probe-interval-ms", "1000");
     }
 
     @AfterEach
@@ -79,6 +80,7 @@ class CrashRecoveryTest {
     @Test
     void killedDuringAnOutageThenRestartedDeliversEveryAcceptedEvent() throws Exception {
         dotdigital.stubFor(patch(urlPathMatching("/contacts/v3/email/.*")).willReturn(aResponse().withStatus(503)));
+        dotdigital.stubFor(get(urlPathEqualTo("/v2/account-info")).willReturn(aResponse().withStatus(503)));
         List<String> ids = new ArrayList<>();
         try (ConnectorProcess first = ConnectorProcess.start(properties, tmp.resolve("first.log"))) {
             first.awaitReady(Duration.ofSeconds(60));
@@ -94,6 +96,8 @@ class CrashRecoveryTest {
 
         dotdigital.resetRequests();
         dotdigital.stubFor(patch(urlPathMatching("/contacts/v3/email/.*")).willReturn(okJson("{\"contactId\": 1}")));
+        // the outage pause the first process started is shared through the store: the next probe ends it
+        dotdigital.stubFor(get(urlPathEqualTo("/v2/account-info")).willReturn(okJson("{\"id\": 1}")));
         try (ConnectorProcess second = ConnectorProcess.start(properties, tmp.resolve("second.log"))) {
             second.awaitReady(Duration.ofSeconds(60));
             for (String id : ids) {

@@ -6,6 +6,7 @@ import io.consentsync.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -73,15 +74,20 @@ class DeliveryRetryTest extends ConnectorTestSupport {
     }
 
     @Test
-    void exhaustedRetriesEndDead() throws Exception {
+    void exhaustedQuickRetriesLeaveTheEventWaitingInTheStoreNotDead() throws Exception {
         dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(503).withBody("down for maintenance")));
 
         String id = accepted(newsletterEvent("evt-down", "down@example.com", false));
 
-        JsonNode event = awaitStatus(id, "dead");
-        assertThat(event.path("attempts").asInt()).isEqualTo(4);
-        assertThat(event.path("lastResponseCode").asInt()).isEqualTo(503);
-        assertThat(event.path("reason").asText()).isEqualTo("HTTP 503 from Dotdigital: down for maintenance");
-        dotdigital.verify(4, patchRequestedFor(urlPathMatching(".*")));
+        JsonNode[] event = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
+            event[0] = json(admin("GET", "/admin/events/" + id));
+            assertThat(event[0].path("reason").asText()).contains("quick retries spent: waits in the store");
+        });
+        assertThat(event[0].path("status").asText()).isEqualTo("retrying");
+        assertThat(event[0].path("attempts").asInt()).isGreaterThanOrEqualTo(4);
+        assertThat(event[0].path("lastResponseCode").asInt()).isEqualTo(503);
+        assertThat(event[0].path("reason").asText()).startsWith("HTTP 503 from Dotdigital: down for maintenance");
+        dotdigital.verify(moreThanOrExactly(4), patchRequestedFor(urlPathMatching(".*")));
     }
 }

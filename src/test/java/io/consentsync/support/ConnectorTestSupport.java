@@ -89,6 +89,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         super.configureContext(config);
         dotdigital.resetAll();
         stubDataFields();
+        stubAccountInfo();
         port = AvailablePortFinder.getNextAvailable();
         Properties props = new Properties();
         props.put("camel.server.port", String.valueOf(port));
@@ -111,6 +112,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         props.put("sync.retry.max-delay-ms", "100");
         props.put("sync.instance-id", "test-" + getClass().getSimpleName());
         props.put("sync.mapping-check.initial-delay-ms", "3600000"); // MappingCheckTest runs it on purpose
+        props.put("sync.outage.probe-interval-ms", "1000");
         props.putAll(extraProperties());
         config.withUseOverridePropertiesWithPropertiesComponent(props);
     }
@@ -156,6 +158,11 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
                  {"name": "SMS", "type": "Boolean", "visibility": "Private", "defaultValue": null},
                  {"name": "LI_DATE", "type": "Date", "visibility": "Private", "defaultValue": null}]
                 """)));
+    }
+
+    /** The probe that ends a paused delivery: Dotdigital answers unless a test says otherwise. */
+    protected void stubAccountInfo() {
+        dotdigital.stubFor(get(urlPathEqualTo("/v2/account-info")).willReturn(okJson("{\"id\": 1}")));
     }
 
     protected static MappingBuilder contactLookup() {
