@@ -1,0 +1,27 @@
+package io.consentsync.dotdigital;
+
+import io.consentsync.support.PostgresServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The shared account pause checks of {@link SharedAccountPauseTest}, on a real PostgreSQL server. */
+class SharedAccountPauseOnPostgresTest extends SharedAccountPauseTest {
+
+    private PostgresServer postgres;
+
+    @Override
+    @BeforeEach
+    void createStore() throws Exception {
+        postgres = PostgresServer.start();
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setUrl(postgres.jdbcUrl());
+        pg.setUser(postgres.user());
+        store = migrated(pg);
+    }
+
+    @AfterEach
+    void stopPostgres() throws Exception {
+        postgres.close();
+    }
+}
