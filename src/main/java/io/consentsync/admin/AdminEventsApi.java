@@ -4,6 +4,7 @@ import io.consentsync.config.IntegrationConfig;
 import io.consentsync.dotdigital.RateLimitGate;
 import org.apache.camel.health.HealthCheck;
 import io.consentsync.intake.RejectedRequestException;
+import io.consentsync.mapping.MappingCheck;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
@@ -24,12 +25,15 @@ public class AdminEventsApi {
     private final IntegrationConfig config;
     private final HealthCheck dotdigital;
     private final RateLimitGate rateLimit;
+    private final MappingCheck mapping;
 
-    public AdminEventsApi(EventStore store, IntegrationConfig config, HealthCheck dotdigital, RateLimitGate rateLimit) {
+    public AdminEventsApi(EventStore store, IntegrationConfig config, HealthCheck dotdigital, RateLimitGate rateLimit,
+                          MappingCheck mapping) {
         this.store = store;
         this.config = config;
         this.dotdigital = dotdigital;
         this.rateLimit = rateLimit;
+        this.mapping = mapping;
     }
 
     /** What the status page shows: the pipeline counts, the last dead events, Dotdigital's health, the pause. */
@@ -50,7 +54,22 @@ public class AdminEventsApi {
         answer.put("recentDead", store.list(EventStatus.DEAD, 10).stream().map(StoredEvent::view).toList());
         answer.put("dotdigital", dd);
         answer.put("rateLimit", rateLimit.view());
+        answer.put("deliveryPauses", deliveryPauses());
         return answer;
+    }
+
+    /** Why delivery is paused, one entry per reason (the rate limit has its own entry above), since when. */
+    private List<Map<String, Object>> deliveryPauses() {
+        List<Map<String, Object>> pauses = new java.util.ArrayList<>();
+        Instant since = mapping.pausedSince();
+        if (since != null) {
+            Map<String, Object> pause = new LinkedHashMap<>();
+            pause.put("reason", "mapping");
+            pause.put("since", since.toString());
+            pause.put("message", String.join("; ", mapping.problems()));
+            pauses.add(pause);
+        }
+        return pauses;
     }
 
     /** Every event of one contact with what was written and Dotdigital's answer: the audit trail for that person. */

@@ -25,6 +25,7 @@ import io.consentsync.mapping.DataFieldCatalog;
 import io.consentsync.mapping.DataFieldConverter;
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.mapping.MappingHealthCheck;
+import io.consentsync.mapping.MappingPauseDeferral;
 import io.consentsync.observe.DotdigitalHealthCheck;
 import io.consentsync.observe.EventStoreHealthCheck;
 import io.consentsync.observe.OutcomeLog;
@@ -106,6 +107,7 @@ public class SyncConfiguration implements CamelConfiguration {
                 longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
         MappingCheck mappingCheck = new MappingCheck(integration, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        registry.bind("mappingPauseDeferral", new MappingPauseDeferral(mappingCheck, store, clock));
         if (health != null) {
             health.register(new MappingHealthCheck(mappingCheck));
             health.register(new EventStoreHealthCheck(store));
@@ -122,6 +124,7 @@ public class SyncConfiguration implements CamelConfiguration {
         store.addListener(metrics);
         store.addListener(new OutcomeLog(clock));
         rateLimit.onPause(metrics::rateLimitPause);
+        metrics.deliveryPaused("mapping", () -> !mappingCheck.allowsDelivery());
         AdminAuthenticator admin = new AdminAuthenticator(prop(props, "sync.admin.username", "admin"),
                 prop(props, "sync.admin.password", null), intProp(props, "sync.admin.max-failed-logins", 10),
                 longProp(props, "sync.admin.lockout-seconds", 60), clock);
@@ -157,7 +160,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("deliveryOutcomes", new DeliveryOutcomes(store));
         registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store, integration, dotdigitalHealth, rateLimit));
+        registry.bind("adminEventsApi", new AdminEventsApi(store, integration, dotdigitalHealth, rateLimit, mappingCheck));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);

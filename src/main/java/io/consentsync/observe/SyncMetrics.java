@@ -17,6 +17,9 @@ import org.apache.hc.core5.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Business metrics next to Camel's per-route ones, on /observe/metrics. Labels are bounded and carry no personal
@@ -32,6 +35,7 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
     private volatile EventStore.WaitingSummary waiting = new EventStore.WaitingSummary(0, null);
     private volatile Instant waitingReadAt = Instant.EPOCH;
     private EventStore store;
+    private final Map<String, BooleanSupplier> pauses = new ConcurrentHashMap<>();
 
     public SyncMetrics(CamelContext context, Clock clock) {
         this.context = context;
@@ -59,7 +63,22 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
         this.store = store;
     }
 
+    /** Gauge consent_sync_delivery_paused{reason}: 1 while that reason pauses delivery, else 0. */
+    public void deliveryPaused(String reason, BooleanSupplier paused) {
+        pauses.put(reason, paused);
+        MeterRegistry r = registry;
+        if (r != null) {
+            registerPause(r, reason, paused);
+        }
+    }
+
+    private static void registerPause(MeterRegistry r, String reason, BooleanSupplier paused) {
+        Gauge.builder("consent.sync.delivery.paused", paused, p -> p.getAsBoolean() ? 1 : 0)
+                .description("1 while delivery is paused for this reason").tag("reason", reason).register(r);
+    }
+
     private void registerGauges(MeterRegistry r) {
+        pauses.forEach((reason, paused) -> registerPause(r, reason, paused));
         Gauge.builder("consent.sync.events.waiting", this, m -> m.waiting().count())
                 .description("events pending or retrying").register(r);
         Gauge.builder("consent.sync.oldest.waiting.event.age", this, m -> {

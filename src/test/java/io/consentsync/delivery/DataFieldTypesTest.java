@@ -84,7 +84,7 @@ class DataFieldTypesTest extends ConnectorTestSupport {
 
         JsonNode event = awaitStatus(id, "dead");
         assertThat(event.path("reason").asText())
-                .contains("data field LI_DATE has type Date and cannot hold true from consents_purposes_marketing_enabled_li");
+                .contains("data field LI_DATE has type Date and cannot hold true (a boolean) from consents_purposes_marketing_enabled_li");
         dotdigital.verify(0, patchRequestedFor(urlPathMatching(".*")));
     }
 
