@@ -53,7 +53,7 @@ class MissingDataFieldCreationTest extends ConnectorTestSupport {
     }
 
     @Test
-    void createsTheMissingFieldsWithTheNeededTypes() {
+    void createsTheMissingFieldsWithTheNeededTypes() throws Exception {
         // created, then read again: the check found every field
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 dotdigital.verify(2, getRequestedFor(urlPathEqualTo("/v2/data-fields"))));
