@@ -1,11 +1,20 @@
 package io.consentsync.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.consentsync.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A mapped data field Dotdigital lacks pauses delivery, not intake: readiness stays UP, /observe/health names the
- * field, events wait, and once the field exists they are delivered without a restart.
+ * field (so do the metric and the status page, in a real Chromium), events wait, and once the field exists they are
+ * delivered without a restart.
  */
 class MappingPauseTest extends ConnectorTestSupport {
 
@@ -82,6 +92,7 @@ class MappingPauseTest extends ConnectorTestSupport {
             assertThat(json(admin("GET", "/admin/events/" + waiting)).path("status").asText()).isIn("pending", "retrying");
         }
         dotdigital.verify(0, patchRequestedFor(urlPathMatching(".*")));
+        statusPageShowsThePause();
 
         // the field is created in Dotdigital: the next check finds it and delivery resumes by itself
         dotdigital.stubFor(get(urlPathEqualTo("/v2/data-fields")).willReturn(okJson(FIELDS_WITH_SMS)));
@@ -93,6 +104,24 @@ class MappingPauseTest extends ConnectorTestSupport {
         assertThat(pausedGauge()).isEqualTo(0.0);
         assertThat(json(admin("GET", "/admin/summary")).path("deliveryPauses").size()).isZero();
         assertThat(management("/observe/health").body()).contains("{\"name\":\"dotdigital-mapping\",\"status\":\"UP\"");
+    }
+
+    private void statusPageShowsThePause() {
+        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                     .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
+                     .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                             "--disable-component-update", "--disable-sync", "--no-first-run")));
+             BrowserContext session = browser.newContext(new Browser.NewContextOptions()
+                     .setHttpCredentials("admin", ADMIN_PASSWORD))) {
+            Page page = session.newPage();
+            page.navigate("http://127.0.0.1:" + port + "/");
+            Locator pause = page.locator("#delivery-pauses [data-reason='mapping']");
+            PlaywrightAssertions.assertThat(pause).containsText("Delivery paused (mapping) since ");
+            PlaywrightAssertions.assertThat(pause).containsText("SMS_OK");
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/status-page-mapping-pause.png")));
+        }
     }
 
     private double pausedGauge() throws Exception {
