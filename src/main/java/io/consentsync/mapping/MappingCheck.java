@@ -95,7 +95,7 @@ public class MappingCheck {
             }, () -> found.add(missing(m.dataField(), m.didomiKey())
                     + (FIELD_NAME.matcher(m.dataField()).matches() ? "" : " and cannot be created: names are 1-20 of [a-zA-Z0-9_-]")));
         }
-        if (found.isEmpty() && (!problems.isEmpty() || unreachable != null)) {
+        if (found.isEmpty() && problems.isEmpty() && unreachable != null) { // first answer; the end of a pause logs itself
             LOG.info("Mapping check: all {} mapped data fields exist in Dotdigital with compatible types", config.mappings().size());
         }
         unreachable = null;
@@ -133,7 +133,8 @@ public class MappingCheck {
             LOG.error("Delivery PAUSED by the mapping check (events wait in the store, webhooks are still accepted): {}",
                     String.join("; ", found));
         } else if (wasPaused && found.isEmpty()) {
-            LOG.info("Delivery RESUMED: the mapping check passed (paused since {})", pausedSince);
+            LOG.info("Delivery RESUMED: all {} mapped data fields exist in Dotdigital with compatible types (paused since {})",
+                    config.mappings().size(), pausedSince);
             pausedSince = null;
         } else if (changed && !found.isEmpty()) {
             LOG.error("Mapping check: delivery still paused: {}", String.join("; ", found));
