@@ -19,15 +19,17 @@ function render(s) {
   const health = document.getElementById("health");
   health.className = "health " + s.dotdigital.status;
   health.textContent = "Dotdigital: " + s.dotdigital.status + (s.dotdigital.message ? " — " + s.dotdigital.message : "");
-  const pauses = [];
-  if (s.deliveryPause.paused) {
-    pauses.push("Delivery paused (" + s.deliveryPause.reason + ") since " + s.deliveryPause.since + ": "
-      + s.deliveryPause.detail + ". Webhooks are still accepted and stored.");
-  }
-  if (s.rateLimit.paused) {
-    pauses.push("Rate limit pause until " + s.rateLimit.pausedUntil + " (" + s.rateLimit.reason + ")");
-  }
-  document.getElementById("pause").textContent = pauses.join(" · ");
+  document.getElementById("pause").textContent = s.rateLimit.paused
+    ? "Rate limit pause until " + s.rateLimit.pausedUntil + " (" + s.rateLimit.reason + ")" : "";
+  const pauses = document.getElementById("delivery-pauses");
+  pauses.replaceChildren(...(s.deliveryPauses || []).map(p => {
+    const div = document.createElement("div");
+    div.className = "health DOWN paused";
+    div.dataset.reason = p.reason;
+    div.textContent = "Delivery paused (" + p.reason + ") since " + p.since + ": " + p.message
+      + ". Webhooks are still accepted; events wait and are delivered once this is fixed.";
+    return div;
+  }));
   const body = document.getElementById("dead");
   body.replaceChildren();
   if (s.recentDead.length === 0) {

@@ -5,6 +5,7 @@ import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.dotdigital.RateLimitGate;
 import org.apache.camel.health.HealthCheck;
 import io.consentsync.intake.RejectedRequestException;
+import io.consentsync.mapping.MappingCheck;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
@@ -26,14 +27,16 @@ public class AdminEventsApi {
     private final HealthCheck dotdigital;
     private final RateLimitGate rateLimit;
     private final AccountPause accountPause;
+    private final MappingCheck mapping;
 
     public AdminEventsApi(EventStore store, java.util.function.Supplier<IntegrationConfig> config, HealthCheck dotdigital, RateLimitGate rateLimit,
-                          AccountPause accountPause) {
+                          AccountPause accountPause, MappingCheck mapping) {
         this.store = store;
         this.config = config;
         this.dotdigital = dotdigital;
         this.rateLimit = rateLimit;
         this.accountPause = accountPause;
+        this.mapping = mapping;
     }
 
     /** What the status page shows: the pipeline counts, the last dead events, Dotdigital's health, the pause. */
@@ -54,8 +57,29 @@ public class AdminEventsApi {
         answer.put("recentDead", store.list(EventStatus.DEAD, 10).stream().map(StoredEvent::view).toList());
         answer.put("dotdigital", dd);
         answer.put("rateLimit", rateLimit.view());
-        answer.put("deliveryPause", accountPause.view());
+        answer.put("deliveryPauses", deliveryPauses());
         return answer;
+    }
+
+    /** Why delivery is paused, one entry per reason (the rate limit has its own entry above), since when. */
+    private List<Map<String, Object>> deliveryPauses() {
+        List<Map<String, Object>> pauses = new java.util.ArrayList<>();
+        accountPause.pause().ifPresent(p -> {
+            Map<String, Object> pause = new LinkedHashMap<>();
+            pause.put("reason", p.reason());
+            pause.put("since", p.since().toString());
+            pause.put("message", p.detail());
+            pauses.add(pause);
+        });
+        Instant since = mapping.pausedSince();
+        if (since != null) {
+            Map<String, Object> pause = new LinkedHashMap<>();
+            pause.put("reason", "mapping");
+            pause.put("since", since.toString());
+            pause.put("message", String.join("; ", mapping.problems()));
+            pauses.add(pause);
+        }
+        return pauses;
     }
 
     /** Every event of one contact with what was written and Dotdigital's answer: the audit trail for that person. */

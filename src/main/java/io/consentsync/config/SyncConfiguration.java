@@ -28,6 +28,7 @@ import io.consentsync.mapping.DataFieldCatalog;
 import io.consentsync.mapping.DataFieldConverter;
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.mapping.MappingHealthCheck;
+import io.consentsync.mapping.MappingPauseDeferral;
 import io.consentsync.observe.DotdigitalHealthCheck;
 import io.consentsync.observe.EventStoreHealthCheck;
 import io.consentsync.observe.OutcomeLog;
@@ -119,6 +120,7 @@ public class SyncConfiguration implements CamelConfiguration {
                 longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
         MappingCheck mappingCheck = new MappingCheck(current, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        registry.bind("mappingPauseDeferral", new MappingPauseDeferral(mappingCheck, store, clock));
         if (health != null) {
             health.register(new MappingHealthCheck(mappingCheck));
             health.register(new EventStoreHealthCheck(store));
@@ -130,11 +132,15 @@ public class SyncConfiguration implements CamelConfiguration {
             health.register(dotdigitalHealth);
             health.register(storeClock);
         }
-        SyncMetrics metrics = new SyncMetrics(context, clock, rateLimit, accountPause);
+        SyncMetrics metrics = new SyncMetrics(context, clock);
         metrics.watch(store);
         store.addListener(metrics);
         store.addListener(new OutcomeLog(clock));
         rateLimit.onPause(metrics::rateLimitPause);
+        metrics.deliveryPaused("mapping", () -> !mappingCheck.allowsDelivery());
+        metrics.deliveryPaused("rate_limit", () -> !rateLimit.isOpen());
+        metrics.deliveryPaused(AccountPause.OUTAGE, () -> accountPause.isPausedFor(AccountPause.OUTAGE));
+        metrics.deliveryPaused(AccountPause.CREDENTIALS, () -> accountPause.isPausedFor(AccountPause.CREDENTIALS));
         AdminAuthenticator admin = new AdminAuthenticator(prop(props, "sync.admin.username", "admin"),
                 prop(props, "sync.admin.password", null), intProp(props, "sync.admin.max-failed-logins", 10),
                 longProp(props, "sync.admin.lockout-seconds", 60), clock);
@@ -182,7 +188,8 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("deliveryOutcomes", new DeliveryOutcomes(store, accountPause));
         registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store, current, dotdigitalHealth, rateLimit, accountPause));
+        registry.bind("adminEventsApi", new AdminEventsApi(store, current, dotdigitalHealth, rateLimit, accountPause,
+                mappingCheck));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);

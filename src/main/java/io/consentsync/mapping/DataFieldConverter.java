@@ -16,10 +16,12 @@ import java.util.Map;
 
 /**
  * Converts each mapped value to its data field's type: Boolean as a JSON boolean, String as text ("true"/"false"
- * for booleans), Numeric as a number (1/0 for booleans), Date as ISO-8601. Checked event by event: an event that sets
- * a field the account does not have, or a value its type cannot hold, leaves the batch ({@code dead}, with a reason
- * naming field and key) and the other events of the contact are still written. Body in: the batch's merged fields;
- * body out: the merged fields of the events that remain, converted.
+ * for booleans), Numeric as a number (1/0 for booleans), Date as ISO-8601. Checked event by event: an event with a
+ * value its field's type cannot hold leaves the batch ({@code dead}, with a reason naming field, value type and key)
+ * and the other events of the contact are still written. A field the account lacks never gets here (the mapping
+ * check pauses the batch first, step mapping-pauses-delivery); only one deleted in the instant between that step and
+ * this one still fails its events. Body in: the batch's merged fields; body out: the merged fields of the events that
+ * remain, converted.
  */
 public class DataFieldConverter implements Processor {
 
@@ -113,7 +115,11 @@ public class DataFieldConverter implements Processor {
         }
     }
 
+    /** The value and its JSON type: metadata's type is only known per event, so the reason says which it was. */
     private static String describe(Object value) {
-        return value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+        if (value instanceof String) {
+            return "\"" + value + "\" (text)";
+        }
+        return value + (value instanceof Boolean ? " (a boolean)" : value instanceof Number ? " (a number)" : "");
     }
 }

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Compares every mapping with the account's data fields once Dotdigital answers: a field that does not exist or
- * whose type cannot hold what the Didomi key yields is an error in the log and in readiness, never a silent drop.
+ * whose type can never hold what the Didomi key yields pauses delivery (events wait in the store, intake goes on)
+ * and is named in the log and in health check dotdigital-mapping, never a silent drop. Metadata is typed per event,
+ * so any field type may hold it (a value that does not convert fails only its own event, in DataFieldConverter).
  * With {@code properties.create_missing_data_fields} it lists the fields to create, with the type each mapping needs.
  */
 public class MappingCheck {
@@ -32,6 +34,7 @@ public class MappingCheck {
     private volatile String unreachable = "not checked yet";
     private volatile Integer failureStatusCode;
     private volatile Instant checkedAt;
+    private volatile Instant pausedSince;
 
     public MappingCheck(java.util.function.Supplier<IntegrationConfig> config, DataFieldCatalog catalog, Clock clock) {
         this.config = config;
@@ -39,7 +42,7 @@ public class MappingCheck {
         this.clock = clock;
     }
 
-    /** The Dotdigital type a mapping's values need: Boolean for choices, Date for timestamps, String otherwise. */
+    /** The Dotdigital type to create for a mapping: Boolean for choices, Date for timestamps, String otherwise. */
     public static String neededType(String didomiKey) {
         if (didomiKey.equals("created_at") || didomiKey.equals("updated_at")) {
             return "Date";
@@ -50,11 +53,14 @@ public class MappingCheck {
         return "String";
     }
 
-    static boolean canHold(String fieldType, String neededType) {
+    /** Whether the field type can ever hold the key's values; metadata's JSON type is only known per event. */
+    static boolean canHold(String fieldType, String didomiKey) {
+        boolean perEvent = didomiKey.startsWith("metadata_");
+        String needed = neededType(didomiKey);
         return switch (fieldType.toLowerCase()) {
             case "string" -> true;
-            case "boolean", "numeric" -> neededType.equals("Boolean");
-            case "date" -> neededType.equals("Date");
+            case "boolean", "numeric" -> perEvent || needed.equals("Boolean");
+            case "date" -> perEvent || needed.equals("Date");
             default -> false;
         };
     }
@@ -77,30 +83,83 @@ public class MappingCheck {
         return create;
     }
 
-    /** After the catalog was (re)loaded: record and log what is wrong with the mapping. */
+    /** After the catalog was (re)loaded: record and log what is wrong with the mapping; pause or resume delivery. */
     public void evaluate() {
         List<String> found = new ArrayList<>();
         for (IntegrationConfig.Mapping m : config.get().mappings()) {
-            String needed = neededType(m.didomiKey());
             catalog.find(m.dataField()).ifPresentOrElse(field -> {
-                if (!canHold(field.type(), needed)) {
+                if (!canHold(field.type(), m.didomiKey())) {
                     found.add("data field " + field.name() + " is " + field.type() + " but " + m.didomiKey()
-                            + " yields " + needed + " values");
+                            + " yields " + neededType(m.didomiKey()) + " values");
                 }
-            }, () -> found.add("data field " + m.dataField() + " (mapped from " + m.didomiKey() + ") does not exist in Dotdigital"
+            }, () -> found.add(missing(m.dataField(), m.didomiKey())
                     + (FIELD_NAME.matcher(m.dataField()).matches() ? "" : " and cannot be created: names are 1-20 of [a-zA-Z0-9_-]")));
         }
-        if (!found.equals(problems) || unreachable != null) {
-            if (found.isEmpty()) {
-                LOG.info("Mapping check: all {} mapped data fields exist in Dotdigital with compatible types", config.get().mappings().size());
-            } else {
-                found.forEach(p -> LOG.error("Mapping check: {}", p));
-            }
+        if (found.isEmpty() && problems.isEmpty() && unreachable != null) { // first answer; the end of a pause logs itself
+            LOG.info("Mapping check: all {} mapped data fields exist in Dotdigital with compatible types", config.get().mappings().size());
         }
-        problems = List.copyOf(found);
         unreachable = null;
         failureStatusCode = null;
         checkedAt = clock.instant();
+        record(found);
+    }
+
+    /**
+     * Delivery met mapped fields the catalog lacks before a check said so (the first check had not run, or a field
+     * was deleted since): pause now, the next check confirms or ends it.
+     */
+    public void fieldsMissing(Map<String, String> sourceByField) {
+        List<String> found = new ArrayList<>(problems);
+        sourceByField.forEach((field, from) -> {
+            String problem = missing(field, from);
+            if (!found.contains(problem)) {
+                found.add(problem);
+            }
+        });
+        record(found);
+    }
+
+    private static String missing(String field, String from) {
+        return "data field " + field + " (mapped from " + from + ") does not exist in Dotdigital";
+    }
+
+    /** One log line when the pause starts, one when it ends, one when the problems change meanwhile. */
+    private synchronized void record(List<String> found) {
+        boolean wasPaused = !problems.isEmpty();
+        boolean changed = !found.equals(problems);
+        problems = List.copyOf(found);
+        if (!wasPaused && !found.isEmpty()) {
+            pausedSince = clock.instant();
+            LOG.error("Delivery PAUSED by the mapping check (events wait in the store, webhooks are still accepted): {}",
+                    String.join("; ", found));
+        } else if (wasPaused && found.isEmpty()) {
+            LOG.info("Delivery RESUMED: all {} mapped data fields exist in Dotdigital with compatible types (paused since {})",
+                    config.get().mappings().size(), pausedSince);
+            pausedSince = null;
+        } else if (changed && !found.isEmpty()) {
+            LOG.error("Mapping check: delivery still paused: {}", String.join("; ", found));
+        }
+    }
+
+    /** The dispatcher and the bulk import claim contacts only while this holds. True until a check found a problem. */
+    public boolean allowsDelivery() {
+        return problems.isEmpty();
+    }
+
+    /** True when this contact's batch must wait: the check found a problem, or the batch names a field Dotdigital lacks. */
+    public boolean pausesBatch(Map<String, ?> fields, Map<String, String> sources) {
+        Map<String, String> lacking = new LinkedHashMap<>();
+        fields.keySet().stream().filter(f -> catalog.find(f).isEmpty())
+                .forEach(f -> lacking.put(f, sources == null ? f : sources.getOrDefault(f, f)));
+        if (!lacking.isEmpty()) {
+            fieldsMissing(lacking);
+        }
+        return !allowsDelivery();
+    }
+
+    /** Since when delivery is paused, null while it is not. */
+    public Instant pausedSince() {
+        return pausedSince;
     }
 
     /** The check could not reach Dotdigital (down, wrong credentials, wrong region). */

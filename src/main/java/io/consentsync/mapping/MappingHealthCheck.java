@@ -5,7 +5,11 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.util.Map;
 
-/** Readiness: DOWN while the mapping names data fields Dotdigital lacks or cannot hold; the message says which. */
+/**
+ * DOWN while the mapping names data fields Dotdigital lacks or can never hold (the message says which): delivery is
+ * paused meanwhile. Part of /observe/health, deliberately not of readiness: a configuration problem never stops
+ * intake, the events wait in the store.
+ */
 public class MappingHealthCheck extends AbstractHealthCheck {
 
     private final MappingCheck check;
@@ -21,9 +25,15 @@ public class MappingHealthCheck extends AbstractHealthCheck {
     }
 
     @Override
+    public boolean isReadiness() {
+        return false;
+    }
+
+    @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         if (!check.problems().isEmpty()) {
-            builder.down().message(String.join("; ", check.problems()));
+            builder.down().message("delivery paused: " + String.join("; ", check.problems()));
+            builder.detail("pausedSince", String.valueOf(check.pausedSince()));
             return;
         }
         builder.up();

@@ -4,8 +4,6 @@ import io.consentsync.didomi.DidomiEvent;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
 import io.micrometer.core.instrument.Counter;
-import io.consentsync.dotdigital.AccountPause;
-import io.consentsync.dotdigital.RateLimitGate;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -19,6 +17,9 @@ import org.apache.hc.core5.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Business metrics next to Camel's per-route ones, on /observe/metrics. Labels are bounded and carry no personal
@@ -34,15 +35,12 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
     private volatile EventStore.WaitingSummary waiting = new EventStore.WaitingSummary(0, null);
     private volatile Instant waitingReadAt = Instant.EPOCH;
     private EventStore store;
+    /** Held here: a gauge keeps its object only weakly, and a lambda nobody else holds would read NaN after a GC. */
+    private final Map<String, BooleanSupplier> pauses = new ConcurrentHashMap<>();
 
-    private final RateLimitGate rateLimit;
-    private final AccountPause accountPause;
-
-    public SyncMetrics(CamelContext context, Clock clock, RateLimitGate rateLimit, AccountPause accountPause) {
+    public SyncMetrics(CamelContext context, Clock clock) {
         this.context = context;
         this.clock = clock;
-        this.rateLimit = rateLimit;
-        this.accountPause = accountPause;
     }
 
     /** The registry camel-micrometer binds at startup; found on first use, after the configuration ran. */
@@ -66,25 +64,28 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
         this.store = store;
     }
 
+    /** Gauge consent_sync_delivery_paused{reason}: 1 while that reason pauses delivery, else 0. */
+    public void deliveryPaused(String reason, BooleanSupplier paused) {
+        pauses.put(reason, paused);
+        MeterRegistry r = registry;
+        if (r != null) {
+            registerPause(r, reason, paused);
+        }
+    }
+
+    private static void registerPause(MeterRegistry r, String reason, BooleanSupplier paused) {
+        Gauge.builder("consent.sync.delivery.paused", paused, p -> p.getAsBoolean() ? 1 : 0)
+                .description("1 while delivery is paused for this reason").tag("reason", reason).register(r);
+    }
+
     private void registerGauges(MeterRegistry r) {
+        pauses.forEach((reason, paused) -> registerPause(r, reason, paused));
         Gauge.builder("consent.sync.events.waiting", this, m -> m.waiting().count())
                 .description("events pending or retrying").register(r);
         Gauge.builder("consent.sync.oldest.waiting.event.age", this, m -> {
             Instant oldest = m.waiting().oldestReceivedAt();
             return oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
         }).baseUnit("seconds").description("age of the oldest pending or retrying event").register(r);
-        pausedGauge(r, "rate_limit", () -> !rateLimit.isOpen());
-        pausedGauge(r, AccountPause.OUTAGE, () -> accountPause.isPausedFor(AccountPause.OUTAGE));
-        pausedGauge(r, AccountPause.CREDENTIALS, () -> accountPause.isPausedFor(AccountPause.CREDENTIALS));
-    }
-
-    /**
-     * consent_sync_delivery_paused{reason}: 1 while delivery is paused for that reason, else 0. The gauge holds its
-     * object weakly: it is this long-lived bean, not the lambda, or the gauge reads NaN after a garbage collection.
-     */
-    private void pausedGauge(MeterRegistry r, String reason, java.util.function.BooleanSupplier paused) {
-        Gauge.builder("consent.sync.delivery.paused", this, m -> paused.getAsBoolean() ? 1 : 0).tag("reason", reason)
-                .description("1 while delivery is paused for this reason").register(r);
     }
 
     /** Store queries for the gauges, at most once every 5 s. */

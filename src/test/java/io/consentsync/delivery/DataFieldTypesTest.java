@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.consentsync.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -13,6 +15,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Each value is written in the type of its Dotdigital data field, or the event fails with the reason. */
 class DataFieldTypesTest extends ConnectorTestSupport {
@@ -55,15 +58,20 @@ class DataFieldTypesTest extends ConnectorTestSupport {
     }
 
     @Test
-    void aFieldMissingInDotdigitalKillsTheEventWithoutWriting() throws Exception {
+    void aFieldMissingInDotdigitalBeforeTheMappingCheckRanPausesInsteadOfKilling() throws Exception {
         stubPatchAnswers(200);
 
         String id = accepted(consentEvent("evt-missing", "missing@example.com", "[]")
                 .replace("\"metadata\": {\"source\": \"pc\"}", "\"metadata\": {\"unknown\": \"x\"}"));
 
-        JsonNode event = awaitStatus(id, "dead");
-        assertThat(event.path("reason").asText())
-                .contains("MISSING_FIELD").contains("metadata_unknown").contains("does not exist in Dotdigital");
+        // delivery met the missing field first: the batch goes back, the pause starts, the event waits
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(management("/observe/health").body()).contains("\"name\":\"dotdigital-mapping\",\"status\":\"DOWN\"")
+                        .contains("data field MISSING_FIELD (mapped from metadata_unknown) does not exist in Dotdigital"));
+        JsonNode event = json(admin("GET", "/admin/events/" + id));
+        assertThat(event.path("status").asText()).as(event.toString()).isEqualTo("pending");
+        assertThat(event.path("reason").asText()).contains("MISSING_FIELD");
+        assertThat(event.path("attempts").asInt()).isZero();
         dotdigital.verify(0, patchRequestedFor(urlPathMatching(".*")));
     }
 
@@ -76,7 +84,7 @@ class DataFieldTypesTest extends ConnectorTestSupport {
 
         JsonNode event = awaitStatus(id, "dead");
         assertThat(event.path("reason").asText())
-                .contains("data field LI_DATE has type Date and cannot hold true from consents_purposes_marketing_enabled_li");
+                .contains("data field LI_DATE has type Date and cannot hold true (a boolean) from consents_purposes_marketing_enabled_li");
         dotdigital.verify(0, patchRequestedFor(urlPathMatching(".*")));
     }
 

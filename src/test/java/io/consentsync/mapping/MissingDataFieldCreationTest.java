@@ -53,15 +53,15 @@ class MissingDataFieldCreationTest extends ConnectorTestSupport {
     }
 
     @Test
-    void createsTheMissingFieldsWithTheNeededTypes() {
+    void createsTheMissingFieldsWithTheNeededTypes() throws Exception {
         // created, then read again: the check found every field
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 dotdigital.verify(2, getRequestedFor(urlPathEqualTo("/v2/data-fields"))));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            HttpResponse<String> ready = management("/observe/health/ready");
-            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-            assertThat(ready.body()).contains("{\"name\":\"dotdigital-mapping\",\"status\":\"UP\"}");
+            HttpResponse<String> health = management("/observe/health");
+            assertThat(health.body()).contains("{\"name\":\"dotdigital-mapping\",\"status\":\"UP\"}");
         });
+        assertThat(management("/observe/health/ready").statusCode()).isEqualTo(200);
         dotdigital.verify(1, postRequestedFor(urlPathEqualTo("/v2/data-fields"))
                 .withRequestBody(equalToJson("{\"name\": \"SMS_OK\", \"type\": \"Boolean\", \"visibility\": \"Private\"}")));
         dotdigital.verify(1, postRequestedFor(urlPathEqualTo("/v2/data-fields"))
