@@ -6,7 +6,7 @@ import io.consentsync.dotdigital.ContactLookupStrategy;
 import io.consentsync.dotdigital.ContactPatchBuilder;
 import io.consentsync.dotdigital.AccountFailureObserver;
 import io.consentsync.dotdigital.AccountPause;
-import io.consentsync.dotdigital.AccountPauseDeferral;
+import io.consentsync.dotdigital.PauseDeferral;
 import io.consentsync.dotdigital.FailedDeliveryRecorder;
 import io.consentsync.dotdigital.RetryCapacity;
 import io.consentsync.dotdigital.DeliveryAttemptRecorder;
@@ -28,7 +28,6 @@ import io.consentsync.mapping.DataFieldCatalog;
 import io.consentsync.mapping.DataFieldConverter;
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.mapping.MappingHealthCheck;
-import io.consentsync.mapping.MappingPauseDeferral;
 import io.consentsync.observe.DotdigitalHealthCheck;
 import io.consentsync.observe.EventStoreHealthCheck;
 import io.consentsync.observe.OutcomeLog;
@@ -120,7 +119,6 @@ public class SyncConfiguration implements CamelConfiguration {
                 longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
         MappingCheck mappingCheck = new MappingCheck(current, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
-        registry.bind("mappingPauseDeferral", new MappingPauseDeferral(mappingCheck, store, clock));
         if (health != null) {
             health.register(new MappingHealthCheck(mappingCheck));
             health.register(new EventStoreHealthCheck(store));
@@ -169,12 +167,12 @@ public class SyncConfiguration implements CamelConfiguration {
         FailedDeliveryRecorder failedDelivery = new FailedDeliveryRecorder(store, retry,
                 Duration.ofMillis(longProp(props, "sync.retry.park-max-delay-ms", 900000)), giveUpAfter, clock);
         AccountFailureObserver accountFailures = new AccountFailureObserver(accountPause);
-        AccountPauseDeferral accountDeferral = new AccountPauseDeferral(store, clock);
+        PauseDeferral pauseDeferral = new PauseDeferral(store, mappingCheck, clock);
         registry.bind("accountPause", accountPause);
         registry.bind("accountFailureObserver", accountFailures);
-        registry.bind("accountPauseDeferral", accountDeferral);
+        registry.bind("pauseDeferral", pauseDeferral);
         registry.bind("bulkImport", new BulkImport(current, store, guard, rateLimit, deferral, failedDelivery,
-                accountFailures, accountDeferral, clock,
+                accountFailures, pauseDeferral, clock,
                 longProp(props, "sync.import.min-waiting-events", 200),
                 Duration.ofMillis(longProp(props, "sync.import.max-wait-ms", 1800000))));
         registry.bind("importBatchCollector", new ImportBatchCollector());

@@ -47,14 +47,14 @@ public class BulkImport {
     private final RateLimitDeferral deferral;
     private final FailedDeliveryRecorder failures;
     private final AccountFailureObserver accountFailures;
-    private final AccountPauseDeferral accountDeferral;
+    private final PauseDeferral pauseDeferral;
     private final Clock clock;
     private final long minWaitingEvents;
     private final Duration maxWait;
 
     public BulkImport(java.util.function.Supplier<IntegrationConfig> config, EventStore store, StaleWriteGuard guard, RateLimitGate rateLimit,
                       RateLimitDeferral deferral, FailedDeliveryRecorder failures, AccountFailureObserver accountFailures,
-                      AccountPauseDeferral accountDeferral, Clock clock, long minWaitingEvents, Duration maxWait) {
+                      PauseDeferral pauseDeferral, Clock clock, long minWaitingEvents, Duration maxWait) {
         this.config = config;
         this.store = store;
         this.guard = guard;
@@ -62,7 +62,7 @@ public class BulkImport {
         this.deferral = deferral;
         this.failures = failures;
         this.accountFailures = accountFailures;
-        this.accountDeferral = accountDeferral;
+        this.pauseDeferral = pauseDeferral;
         this.clock = clock;
         this.minWaitingEvents = minWaitingEvents;
         this.maxWait = maxWait;
@@ -174,7 +174,7 @@ public class BulkImport {
         accountFailures.observe(failure);
         Integer code = failure.statusCode();
         if (code != null && (code == 401 || code == 403)) { // the account's problem: no event spends a retry
-            batch.contacts().forEach(c -> accountDeferral.defer(c.batch(), failure.reason()));
+            batch.contacts().forEach(c -> pauseDeferral.defer(c.batch(), failure.reason()));
             return;
         }
         batch.contacts().forEach(c -> failures.afterFailure(c.batch(), failure));
