@@ -112,10 +112,12 @@ public class SyncConfiguration implements CamelConfiguration {
                 Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms", 3600000)),
                 new RateLimitPauses(store.dataSource(), clock), java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
                 longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
+        long probeInterval = longProp(props, "sync.outage.probe-interval-ms", 30000);
+        props.addOverrideProperty("sync.outage.probe-check-ms", String.valueOf(Math.max(100, Math.min(1000, probeInterval / 4))));
         AccountPause accountPause = new AccountPause(new DeliveryPauses(store.dataSource(), clock),
                 java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
                 intProp(props, "sync.outage.failure-threshold", 5),
-                Duration.ofMillis(longProp(props, "sync.outage.probe-interval-ms", 30000)), clock,
+                Duration.ofMillis(probeInterval), clock,
                 longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
         MappingCheck mappingCheck = new MappingCheck(current, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);

@@ -50,6 +50,10 @@ public class FailedDeliveryRecorder implements Processor {
         afterFailure(batch, DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
     }
 
+    private static String span(long ms) {
+        return ms < 1000 ? ms + " ms" : ms / 1000 + " s";
+    }
+
     public void afterFailure(ContactBatch batch, DeliveryFailure failure) {
         if (!failure.isTransient()) {
             store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
@@ -59,12 +63,12 @@ public class FailedDeliveryRecorder implements Processor {
         if (attempts <= schedule.maxRedeliveries()) {
             long delay = schedule.delayBefore(attempts);
             store.retryLater(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay),
-                    failure.reason() + " (the retry waits in the store: next attempt in " + delay / 1000 + " s)",
+                    failure.reason() + " (the retry waits in the store: next attempt in " + span(delay) + ")",
                     failure.statusCode());
         } else {
             long delay = schedule.parkDelay(attempts, parkMax.toMillis());
             store.park(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay), giveUpAfter,
-                    failure.reason() + " (quick retries spent: waits in the store, next attempt in " + delay / 1000 + " s)",
+                    failure.reason() + " (quick retries spent: waits in the store, next attempt in " + span(delay) + ")",
                     failure.statusCode());
         }
     }

@@ -89,7 +89,8 @@ class OutageAndCredentialsTest {
             dotdigital.resetRequests();
             Thread.sleep(10_000);
             assertThat(dotdigital.findAll(patchRequestedFor(urlPathMatching(".*")))).isEmpty();
-            assertThat(dotdigital.findAll(getRequestedFor(urlPathEqualTo("/v2/account-info")))).hasSizeBetween(7, 12);
+            // one probe per second at the most; fewer when this 2-core machine is busy
+            assertThat(dotdigital.findAll(getRequestedFor(urlPathEqualTo("/v2/account-info")))).hasSizeBetween(5, 11);
             assertThat(status(connector, ids.get(0))).isIn("pending", "retrying");
 
             outage(false); // 15 s after the first failure: 50 times the 0.3 s schedule

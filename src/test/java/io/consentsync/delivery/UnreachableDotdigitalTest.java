@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A refused connection is retried like a 5xx, then the event is dead with a reason an operator can act on. */
+/**
+ * A refused connection is retried like a 5xx, then the event waits in the store (not dead) with a reason an operator
+ * can act on, and delivery pauses for the account.
+ */
 class UnreachableDotdigitalTest extends ConnectorTestSupport {
 
     @Override
@@ -17,12 +20,17 @@ class UnreachableDotdigitalTest extends ConnectorTestSupport {
     }
 
     @Test
-    void refusedConnectionsAreRetriedThenDead() throws Exception {
+    void refusedConnectionsAreRetriedThenWaitInTheStore() throws Exception {
         String id = accepted(newsletterEvent("evt-unreachable", "nowhere@example.com", true));
 
-        JsonNode event = awaitStatus(id, "dead");
-        assertThat(event.path("attempts").asInt()).isEqualTo(4);
-        assertThat(event.path("reason").asText()).startsWith("cannot connect to Dotdigital");
-        assertThat(event.path("lastResponseCode").isNull()).isTrue();
+        JsonNode[] event = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
+            event[0] = json(admin("GET", "/admin/events/" + id));
+            assertThat(event[0].path("reason").asText()).contains("quick retries spent: waits in the store");
+        });
+        assertThat(event[0].path("status").asText()).isEqualTo("retrying");
+        assertThat(event[0].path("attempts").asInt()).isGreaterThanOrEqualTo(4);
+        assertThat(event[0].path("reason").asText()).startsWith("cannot connect to Dotdigital");
+        assertThat(event[0].path("lastResponseCode").isNull()).isTrue();
     }
 }
