@@ -94,7 +94,8 @@ public class SyncConfiguration implements CamelConfiguration {
         EventStore store = new EventStore(EventStoreDataSource.open(
                 prop(props, "sync.store.jdbc-url", EventStoreDataSource.DEFAULT_URL), prop(props, "sync.store.username", null),
                 prop(props, "sync.store.password", null), intProp(props, "sync.store.pool-size", 10)), instanceId, leaseMs, clock,
-                Duration.ofMillis(longProp(props, "sync.intake.max-consent-time-skew-ms", 300000)));
+                Duration.ofMillis(longProp(props, "sync.intake.max-consent-time-skew-ms", 60000)),
+                intProp(props, "sync.delivery.max-events-per-contact", 50));
         int released = store.releaseOwnClaims();
 
         String clientId = prop(props, "sync.webhook.client-id", null);

@@ -46,7 +46,8 @@ public final class ContactBatch {
     }
 
     /** Adds the next event in consent order with the fields it sets; a later event's value wins. */
-    public void add(StoredEvent event, Map<String, Object> fields) {
+    public void add(StoredEvent mapped, Map<String, Object> fields) {
+        StoredEvent event = mapped.withoutPayload(); // mapped already: a bulk import holds a thousand batches
         if (fields.isEmpty()) {
             unmapped.add(event);
             return;
@@ -76,15 +77,14 @@ public final class ContactBatch {
     }
 
     /**
-     * One event carries a value that cannot be written: it alone leaves the batch, {@code dead} with the reason, and
-     * each field it set goes back to the newest remaining event that sets it.
+     * One event carries a value that cannot be written: it alone leaves the batch, {@code dead} with the reason. The
+     * fields it was the newest choice for are not written at all in this batch: an older event's value must never
+     * stand in for a newer choice (an opt-in for the withdrawal that could not be written). The older events say
+     * which newer event superseded them.
      */
     public void reject(StoredEvent event, String reason) {
         open.remove(event);
-        fieldsByEvent.remove(event.id());
         rejected.add(new EventOutcome(current(event), EventStatus.DEAD, reason, null, null));
-        sourceByField.clear();
-        open.forEach(e -> fieldsByEvent.get(e.id()).keySet().forEach(field -> sourceByField.put(field, e)));
     }
 
     /** Events rejected since the last call; they are recorded dead and leave the batch. */

@@ -35,6 +35,9 @@ public class AccountPause {
     private final AtomicInteger failuresInARow = new AtomicInteger();
     private volatile Optional<DeliveryPauses.Pause> current = Optional.empty();
     private volatile Instant lastRefresh = Instant.EPOCH;
+    /** Pauses that started again soon after a resume (a partial outage the probe cannot see): each doubles the wait. */
+    private volatile int flaps;
+    private volatile Instant resumedAt;
 
     public AccountPause(DeliveryPauses shared, String apiUser, String instanceId, int failureThreshold,
                         Duration probeInterval, Clock clock, long refreshMs) {
@@ -57,12 +60,33 @@ public class AccountPause {
         if (!now.isBefore(lastRefresh.plusMillis(refreshMs))) {
             lastRefresh = now;
             try {
-                current = shared.current(apiUser);
+                Optional<DeliveryPauses.Pause> next = shared.current(apiUser);
+                noteTransition(current.isPresent(), next.isPresent(), now);
+                current = next;
             } catch (RuntimeException e) {
                 LOG.warn("cannot read the shared delivery pause: {}", e.toString());
             }
         }
         return current;
+    }
+
+    /**
+     * A pause that starts again within two probe intervals of a resume means the probe succeeds while writes still
+     * fail (the contacts API down, account-info up): the probe interval doubles each time, up to 32 times, so a
+     * partial outage costs a burst every few minutes, not every few seconds. A quiet spell resets it.
+     */
+    private void noteTransition(boolean wasPaused, boolean paused, Instant now) {
+        if (wasPaused && !paused) {
+            resumedAt = now;
+        } else if (!wasPaused && paused) {
+            boolean soonAgain = resumedAt != null && now.isBefore(resumedAt.plus(probeInterval().multipliedBy(2)));
+            flaps = soonAgain ? Math.min(flaps + 1, 5) : 0;
+        }
+    }
+
+    /** The wait between probes: sync.outage.probe-interval-ms, doubled for each pause that came back at once. */
+    public Duration probeInterval() {
+        return probeInterval.multipliedBy(1L << flaps);
     }
 
     /** True while paused for this reason (for the metric and the status page). */
@@ -90,11 +114,16 @@ public class AccountPause {
     }
 
     private void start(String reason, String detail, Integer statusCode) {
-        boolean started = shared.start(apiUser, reason, detail, statusCode, instanceId, probeInterval);
-        lastRefresh = Instant.EPOCH; // read it back at once
+        Instant now = clock.instant();
+        if (resumedAt != null && now.isBefore(resumedAt.plus(probeInterval().multipliedBy(2)))) {
+            flaps = Math.min(flaps + 1, 5);
+        }
+        boolean started = shared.start(apiUser, reason, detail, statusCode, instanceId, probeInterval());
+        current = shared.current(apiUser); // seen at once here; the transition is this start, counted above
+        lastRefresh = now;
         if (started) {
             LOG.warn("Delivery to Dotdigital PAUSED ({}): {}. Webhooks are still accepted and stored; a probe every {} s "
-                    + "resumes delivery when Dotdigital answers", reason, detail, probeInterval.toSeconds());
+                    + "resumes delivery when Dotdigital answers", reason, detail, probeInterval().toSeconds());
         } else {
             LOG.info("Delivery pause is now for {}: {}", reason, detail);
         }
@@ -102,7 +131,7 @@ public class AccountPause {
 
     /** True for one instance per probe interval while paused: that instance sends the probe. */
     public boolean probeDue() {
-        return !isOpen() && shared.takeProbe(apiUser, probeInterval);
+        return !isOpen() && shared.takeProbe(apiUser, probeInterval());
     }
 
     /** The probe got an answer: delivery resumes. */
@@ -110,7 +139,9 @@ public class AccountPause {
         failuresInARow.set(0);
         shared.end(apiUser).ifPresent(p -> LOG.warn("Delivery to Dotdigital RESUMED after {} s paused ({})",
                 Duration.between(p.since(), clock.instant()).toSeconds(), p.reason()));
-        lastRefresh = Instant.EPOCH;
+        resumedAt = clock.instant();
+        current = Optional.empty();
+        lastRefresh = resumedAt;
     }
 
     /** What the status page and the admin summary show; null fields when not paused. */

@@ -23,8 +23,8 @@ public class EventClassifier implements Processor {
         DidomiEvent event = exchange.getMessage().getBody(DidomiEvent.class);
         String reason = ignoreReason(event);
         String contactKey = config.get().contactKey(event.organizationUserId());
-        // lower-casing may lengthen a few characters; the store's column holds 512
-        if (contactKey != null && contactKey.codePointCount(0, contactKey.length()) > 512) {
+        // lower-casing may lengthen a few characters; the store's column holds 512 (UTF-16 units, as H2 counts)
+        if (contactKey != null && contactKey.length() > 512) {
             String field = (event.isUserEvent() ? event.entityPath() : event.entityPath() + ".user") + ".organization_user_id";
             throw new RejectedRequestException(400, "invalid_event", field, "organization_user_id is longer than 512 characters");
         }

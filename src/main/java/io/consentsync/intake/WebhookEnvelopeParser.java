@@ -129,6 +129,9 @@ public class WebhookEnvelopeParser implements Processor {
         checkLength(userPath + ".organization_user_id", event.organizationUserId(), 512);
         String regulationPath = event.envelope().hasNonNull("regulation") ? "regulation" : event.entityPath() + ".regulation";
         checkLength(regulationPath, event.regulation(), 32);
+        if (event.dedupKey().indexOf('\u0000') >= 0) {
+            throw invalid(event.entityPath() + ".id", "id must not contain the NUL character (\\u0000)");
+        }
         if (length(event.dedupKey()) > 600) {
             // the key is type + entity id + version or updated_at: name the longest of those
             String longest = "id";
@@ -143,14 +146,21 @@ public class WebhookEnvelopeParser implements Processor {
     }
 
     private static void checkLength(String field, String value, int max) {
+        String name = field.substring(field.lastIndexOf('.') + 1);
         if (length(value) > max) {
-            throw invalid(field, field.substring(field.lastIndexOf('.') + 1) + " is longer than " + max + " characters");
+            throw invalid(field, name + " is longer than " + max + " characters");
+        }
+        if (value != null && value.indexOf('\u0000') >= 0) { // PostgreSQL refuses NUL in text: it could never be stored
+            throw invalid(field, name + " must not contain the NUL character (\\u0000)");
         }
     }
 
-    /** Characters as the database counts them (code points). */
-    private static int length(String value) {
-        return value == null ? 0 : value.codePointCount(0, value.length());
+    /**
+     * Characters as the strictest store counts them: H2 counts UTF-16 units (an emoji is two), PostgreSQL code points;
+     * the UTF-16 length is never smaller, so a value within it fits both.
+     */
+    static int length(String value) {
+        return value == null ? 0 : value.length();
     }
 
     private static boolean isJson(String contentType) {

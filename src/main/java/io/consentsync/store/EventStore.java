@@ -47,6 +47,7 @@ public class EventStore {
     private final long leaseMs;
     private final Clock clock;
     private final java.time.Duration maxConsentTimeSkew;
+    private final int maxEventsPerContact;
     private volatile List<EventOutcomeListener> listeners = List.of();
 
     /** Pending and retrying events: how many, and when the oldest arrived (null when none). */
@@ -57,12 +58,14 @@ public class EventStore {
      * @param maxConsentTimeSkew how far after its receipt an event's consent time may lie; a later one is not trusted
      *                           (it would make every real choice after it look older) and the time received is used
      */
-    public EventStore(DataSource dataSource, String instanceId, long leaseMs, Clock clock, java.time.Duration maxConsentTimeSkew) {
+    public EventStore(DataSource dataSource, String instanceId, long leaseMs, Clock clock, java.time.Duration maxConsentTimeSkew,
+                      int maxEventsPerContact) {
         this.dataSource = dataSource;
         this.instanceId = instanceId;
         this.leaseMs = leaseMs;
         this.clock = clock;
         this.maxConsentTimeSkew = maxConsentTimeSkew;
+        this.maxEventsPerContact = maxEventsPerContact;
     }
 
     public void addListener(EventOutcomeListener listener) {
@@ -81,7 +84,7 @@ public class EventStore {
         Instant now = clock.instant();
         Instant consentTime = event.consentTime() == null ? now : event.consentTime();
         String consentTimeNote = null;
-        if (consentTime.isAfter(now.plus(maxConsentTimeSkew))) {
+        if (consentTime.isAfter(now.plus(maxConsentTimeSkew))) { // within the tolerance: Didomi's clock may run ahead
             consentTimeNote = "consent time " + consentTime + " is more than " + maxConsentTimeSkew.toSeconds()
                     + " s after the event was received: not trusted, ordered by the time received";
             consentTime = now;
@@ -259,21 +262,40 @@ public class EventStore {
     }
 
     /**
-     * Loads the claimed contact's due waiting events in the order of the choices they carry (consent time, version,
-     * arrival) and counts the attempt on each.
+     * Loads the claimed contact's due waiting events, the newest {@code maxEventsPerContact} of them (by the choices
+     * they carry), in consent order, and counts the attempt on each. Newest first: the newest choice reaches
+     * Dotdigital in the first write, and one person's backlog never has to fit in the heap at once; the older
+     * events come in the next batches, where the stale-write guard keeps them from overwriting anything newer.
      */
     public List<StoredEvent> loadBatch(Claim claim) {
         Instant now = clock.instant();
-        String due = " where contact_key = ? and " + DUE;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement count = c.prepareStatement("update consent_event set attempts = attempts + 1, updated_at = ?, "
-                     + "first_attempt_at = coalesce(first_attempt_at, current_timestamp)" + due);
-             PreparedStatement load = c.prepareStatement("select " + COLUMNS + " from consent_event" + due
-                     + " order by consent_time, consent_version, received_at, id")) {
-            bind(count, at(now), claim.contactKey());
-            count.executeUpdate();
-            bind(load, claim.contactKey());
-            return readAll(load);
+             PreparedStatement newest = c.prepareStatement("select id from consent_event where contact_key = ? and " + DUE
+                     + " order by consent_time desc, consent_version desc, received_at desc, id desc fetch first "
+                     + maxEventsPerContact + " rows only")) {
+            bind(newest, claim.contactKey());
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = newest.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+            try (PreparedStatement count = c.prepareStatement("update consent_event set attempts = attempts + 1, "
+                    + "updated_at = ?, first_attempt_at = coalesce(first_attempt_at, current_timestamp) where id in ("
+                    + marks + ")");
+                 PreparedStatement load = c.prepareStatement("select " + COLUMNS + " from consent_event where id in ("
+                         + marks + ") order by consent_time, consent_version, received_at, id")) {
+                List<Object> args = new ArrayList<>(List.of(at(now)));
+                args.addAll(ids);
+                bind(count, args.toArray());
+                count.executeUpdate();
+                bind(load, ids.toArray());
+                return readAll(load);
+            }
         } catch (SQLException e) {
             throw unavailable("cannot load events", e);
         }
@@ -683,6 +705,17 @@ public class EventStore {
     }
 
     static EventStoreUnavailableException unavailable(String what, SQLException e) {
-        return new EventStoreUnavailableException(what + ": " + e.getMessage(), e);
+        return new EventStoreUnavailableException(what + ": " + redacted(e.getMessage()), e);
+    }
+
+    /**
+     * A database's error text may quote the value it refused (an e-mail address): values are cut out before the
+     * message is logged; column and type names (upper-case identifiers) stay, so the cause is still readable.
+     */
+    static String redacted(String message) {
+        if (message == null) {
+            return null;
+        }
+        return message.replaceAll("'[^']*'", "'…'").replaceAll("\"(?![A-Z0-9_ (),.]*\")[^\"]*\"", "\"…\"");
     }
 }

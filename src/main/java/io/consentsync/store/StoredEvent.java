@@ -38,6 +38,12 @@ public record StoredEvent(
                 reason, count, lastResponseCode, receivedAt, updatedAt, fieldsWritten, payload, consentTimeNote);
     }
 
+    /** The same event without its webhook body: what a batch keeps once the body is mapped (bodies can be 256 KiB). */
+    public StoredEvent withoutPayload() {
+        return new StoredEvent(id, type, organizationUserId, contactKey, regulation, consentTime, consentVersion, status,
+                reason, attempts, lastResponseCode, receivedAt, updatedAt, fieldsWritten, null, consentTimeNote);
+    }
+
     /** What the admin API shows: the outcome and what was written, not the payload. */
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();

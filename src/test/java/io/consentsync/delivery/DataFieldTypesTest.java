@@ -111,4 +111,22 @@ class DataFieldTypesTest extends ConnectorTestSupport {
         awaitStatus(bad, "dead");
         assertThat(awaitStatus(withdrawal, "delivered").path("status").asText()).isEqualTo("delivered");
     }
+
+    @Test
+    void aNewerChoiceThatCannotBeWrittenIsNotReplacedByAnOlderOne() throws Exception {
+        stubPatchAnswers(200);
+        context.getRouteController().stopRoute("dispatch-due-events");
+        String optIn = accepted(newsletterEvent("evt-old-optin", "no-fallback@example.com", true)
+                .replace("2024-05-02T09:15:00.000Z", "2024-05-02T09:00:00Z"));
+        // the withdrawal also carries a value its field cannot hold, so it cannot be written
+        String withdrawal = accepted(consentEvent("evt-bad-withdrawal", "no-fallback@example.com", """
+                [{"id": "newsletter", "enabled": false}, {"id": "marketing", "enabled_li": true}]""")
+                .replace("2024-05-02T09:15:00.000Z", "2024-05-02T10:00:00Z"));
+        context.getRouteController().startRoute("dispatch-due-events");
+
+        assertThat(awaitStatus(withdrawal, "dead").path("reason").asText()).contains("LI_DATE");
+        assertThat(awaitStatus(optIn, "stale").path("reason").asText()).contains("superseded by newer event " + withdrawal);
+        assertThat(dotdigital.findAll(patchRequestedFor(urlPathMatching("/contacts/v3/email/no-fallback@example.com"))))
+                .as("the older opt-in never stands in for the newer withdrawal").isEmpty();
+    }
 }

@@ -85,4 +85,24 @@ class SharedAccountPauseTest {
         a.transientFailure("HTTP 503");
         assertThat(a.isOpen()).isTrue();
     }
+
+    @Test
+    void aPauseThatComesBackRightAfterAResumeDoublesTheProbeInterval() {
+        AccountPause a = instance("a", Duration.ofSeconds(10));
+        AccountPause b = instance("b", Duration.ofSeconds(10));
+        for (int round = 0; round < 3; round++) { // the probe answers, the writes still fail: a partial outage
+            for (int i = 0; i < 5; i++) {
+                a.transientFailure("HTTP 503 on contacts");
+            }
+            assertThat(b.isOpen()).isFalse();
+            a.probeSucceeded();
+            assertThat(b.isOpen()).isTrue();
+        }
+        for (int i = 0; i < 5; i++) {
+            a.transientFailure("HTTP 503 on contacts");
+        }
+        assertThat(a.probeInterval()).isEqualTo(Duration.ofSeconds(80));
+        assertThat(b.isOpen()).isFalse();
+        assertThat(b.probeInterval()).as("every instance sees the same flapping").isEqualTo(Duration.ofSeconds(80));
+    }
 }

@@ -37,7 +37,7 @@ class ClaimsOnTheDatabaseClockTest {
     }
 
     private EventStore instance(String id, Clock clock) {
-        return new EventStore(db, id, LEASE_MS, clock, Duration.ofMinutes(5));
+        return new EventStore(db, id, LEASE_MS, clock, Duration.ofMinutes(5), 50);
     }
 
     private static NewEvent event(String id, String contact) {
