@@ -117,6 +117,21 @@ class AdminOpenApiTest extends ConnectorTestSupport {
         }
     }
 
+    /** What platform-http did before the rest DSL: no content negotiation (406), 405 for another method. */
+    @Test
+    void theRestDslAnswersAsThePlatformHttpRoutesDid() throws Exception {
+        HttpResponse<String> html = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/summary"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", basic("admin", ADMIN_PASSWORD))
+                .header("Accept", "text/html").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(html.statusCode()).as("Accept without JSON").isEqualTo(200);
+        assertThat(html.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(admin("GET", "/admin/config/reload").statusCode()).isEqualTo(405);
+        assertThat(admin("DELETE", "/admin/events/some-id").statusCode()).isEqualTo(405);
+        HttpResponse<String> replayAsId = admin("GET", "/admin/events/replay");
+        assertThat(replayAsId.statusCode()).isEqualTo(404);
+        assertThat(json(replayAsId).path("error").asText()).isEqualTo("not_found");
+    }
+
     @Test
     void realAnswersMatchTheDocument() throws Exception {
         dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(400)
