@@ -1,7 +1,7 @@
 package io.consentsync.admin;
 
-import io.consentsync.intake.HttpRequests;
-import io.consentsync.intake.RejectedRequestException;
+import io.consentsync.http.HttpRequests;
+import io.consentsync.http.RejectedRequestException;
 import io.vertx.core.net.HostAndPort;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -4,7 +4,7 @@ import io.consentsync.config.IntegrationConfig;
 import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.dotdigital.RateLimitGate;
 import org.apache.camel.health.HealthCheck;
-import io.consentsync.intake.RejectedRequestException;
+import io.consentsync.http.RejectedRequestException;
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;

@@ -1,7 +1,7 @@
 package io.consentsync.config;
 
 import io.consentsync.dotdigital.DotdigitalCredentials;
-import io.consentsync.intake.RejectedRequestException;
+import io.consentsync.http.RejectedRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

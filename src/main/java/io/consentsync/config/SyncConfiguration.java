@@ -17,7 +17,7 @@ import io.consentsync.dotdigital.DotdigitalCredentials;
 import io.consentsync.dotdigital.RateLimitDeferral;
 import io.consentsync.dotdigital.RateLimitGate;
 import io.consentsync.dotdigital.UnchangedValues;
-import io.consentsync.intake.ErrorResponder;
+import io.consentsync.http.ErrorResponder;
 import io.consentsync.intake.EventClassifier;
 import io.consentsync.intake.OAuthTokenEndpoint;
 import io.consentsync.intake.TokenSigner;

@@ -1,5 +1,6 @@
 package io.consentsync.intake;
 
+import io.consentsync.http.RejectedRequestException;
 import io.consentsync.config.IntegrationConfig;
 import io.consentsync.didomi.DidomiEvent;
 import io.consentsync.store.EventStatus;

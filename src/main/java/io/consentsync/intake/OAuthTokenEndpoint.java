@@ -1,5 +1,7 @@
 package io.consentsync.intake;
 
+import io.consentsync.http.HttpRequests;
+import io.consentsync.http.RejectedRequestException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -1,5 +1,6 @@
 package io.consentsync.intake;
 
+import io.consentsync.http.RejectedRequestException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.consentsync.intake;
+package io.consentsync.http;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;

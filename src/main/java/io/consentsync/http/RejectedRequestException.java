@@ -1,4 +1,4 @@
-package io.consentsync.intake;
+package io.consentsync.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

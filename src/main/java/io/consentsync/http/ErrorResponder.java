@@ -1,4 +1,4 @@
-package io.consentsync.intake;
+package io.consentsync.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
