@@ -60,8 +60,8 @@ public class DeliveryOutcomes {
     @SuppressWarnings("unchecked")
     public void delivered(Exchange exchange) {
         pause.answered();
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
-        Map<String, Object> written = exchange.getVariable("dataFieldsWritten", Map.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
+        Map<String, Object> written = exchange.getVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, Map.class);
         int events = batch.openEvents().size();
         String how = events > 1 ? "coalesced " + events + " events of this contact into one write" : null;
         store.finishBatch(batch.claim(), batch.outcomesAfterWrite(written,
@@ -72,10 +72,10 @@ public class DeliveryOutcomes {
     @SuppressWarnings("unchecked")
     public void alreadyHeld(Exchange exchange) {
         pause.answered();
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
-        Map<String, Object> fields = exchange.getVariable("dataFieldsWritten", Map.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
+        Map<String, Object> fields = exchange.getVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, Map.class);
         store.finishBatch(batch.claim(), batch.outcomesAfterWrite(fields,
-                exchange.getVariable("lookupStatusCode", Integer.class),
+                exchange.getVariable(ExchangeVariables.LOOKUP_STATUS_CODE, Integer.class),
                 "Dotdigital already held these values: no write sent"));
     }
 }

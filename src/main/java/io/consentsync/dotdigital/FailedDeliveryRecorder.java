@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventStatus;
@@ -40,10 +41,10 @@ public class FailedDeliveryRecorder implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         if (batch == null) {
             // the batch could not be loaded (the store failed): its events still wait, free the contact for later
-            store.releaseContact(exchange.getVariable("claim", Claim.class));
+            store.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
             return;
         }
         // logged by the store's outcome log
