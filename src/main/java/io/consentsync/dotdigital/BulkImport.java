@@ -9,6 +9,7 @@ import io.consentsync.delivery.ImportBatch;
 import io.consentsync.ordering.StaleWriteGuard;
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventOutcome;
+import io.consentsync.store.ReasonCode;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
@@ -134,14 +135,14 @@ public class BulkImport {
         for (ImportBatch.ContactWrite c : batch.contacts()) {
             String failure = failures.get(c.identifierValue());
             if (failure != null && !written.contains(c.identifierValue())) {
-                store.finishBatch(c.batch().claim(), c.batch().allOutcomes(EventStatus.DEAD,
+                store.finishBatch(c.batch().claim(), c.batch().allOutcomes(EventStatus.DEAD, ReasonCode.IMPORT_REJECTED,
                         "bulk import " + id + " did not import the contact: " + failure, null));
                 dead++;
                 continue;
             }
             guard.record(c.batch(), c.fields());
             String how = "written by bulk import " + id + (failure == null ? "" : " (reported: " + failure + ")");
-            store.finishBatch(c.batch().claim(), c.batch().outcomesAfterWrite(c.fields(), 202, how));
+            store.finishBatch(c.batch().claim(), c.batch().outcomesAfterWrite(c.fields(), 202, how, ReasonCode.BULK_IMPORT));
             delivered++;
         }
         LOG.info("bulk import {} finished: {} contacts delivered, {} dead", id, delivered, dead);

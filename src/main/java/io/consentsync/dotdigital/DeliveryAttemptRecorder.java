@@ -36,7 +36,7 @@ public class DeliveryAttemptRecorder implements Processor {
         long delay = schedule.delayBefore(retry);
         if (batch != null) { // null when the batch could not even be loaded: nothing to record on
             // logged by the store's outcome log
-            store.recordRetry(batch.claim(), batch.openIds(), failure.reason(), failure.statusCode(), delay);
+            store.recordRetry(batch.claim(), batch.openIds(), failure.reason(), failure.code(), failure.statusCode(), delay);
             batch.countRetry();
             LOG.debug("events {} retry {}/{} after {} ms", batch.openIds(), retry, schedule.maxRedeliveries(), delay);
         }

@@ -57,7 +57,8 @@ public class FailedDeliveryRecorder implements Processor {
 
     public void afterFailure(ContactBatch batch, DeliveryFailure failure) {
         if (!failure.isTransient()) {
-            store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
+            store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.DEAD, failure.code(), failure.reason(),
+                    failure.statusCode()));
             return;
         }
         int attempts = batch.attemptsMade();
@@ -65,12 +66,12 @@ public class FailedDeliveryRecorder implements Processor {
             long delay = schedule.delayBefore(attempts);
             store.retryLater(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay),
                     failure.reason() + " (the retry waits in the store: next attempt in " + span(delay) + ")",
-                    failure.statusCode());
+                    failure.code(), failure.statusCode());
         } else {
             long delay = schedule.parkDelay(attempts, parkMax.toMillis());
             store.park(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay), giveUpAfter,
                     failure.reason() + " (quick retries spent: waits in the store, next attempt in " + span(delay) + ")",
-                    failure.statusCode());
+                    failure.code(), failure.statusCode());
         }
     }
 }
