@@ -158,7 +158,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("consentMapper", new ConsentMapper(current));
         registry.bind("dataFieldCatalog", catalog);
         registry.bind("dataFieldConverter", new DataFieldConverter(catalog));
-        registry.bind("contactLookupStrategy", new ContactLookupStrategy(rateLimit));
+        registry.bind("contactLookupStrategy", new ContactLookupStrategy());
         StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store, clock));
         registry.bind("staleWriteGuard", guard);
         RateLimitDeferral deferral = new RateLimitDeferral(rateLimit, store);
@@ -196,6 +196,7 @@ public class SyncConfiguration implements CamelConfiguration {
         HttpComponent http = context.getComponent("http", HttpComponent.class);
         registry.bind("dotdigitalCredentials", credentials);
         http.setHttpClientConfigurer(credentials);
+        credentials.readRateLimitsWith(rateLimit); // x-ratelimit-* of every answer, in one place
         http.setHttpActivityListener(metrics);
 
         LOG.info("Integration: {}", integration);

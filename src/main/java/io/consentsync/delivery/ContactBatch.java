@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventOutcome;
+import io.consentsync.store.ReasonCode;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.StoredEvent;
 
@@ -84,7 +85,7 @@ public final class ContactBatch {
      */
     public void reject(StoredEvent event, String reason) {
         open.remove(event);
-        rejected.add(new EventOutcome(current(event), EventStatus.DEAD, reason, null, null));
+        rejected.add(new EventOutcome(current(event), EventStatus.DEAD, reason, null, null, ReasonCode.MAPPING));
     }
 
     /** Events rejected since the last call; they are recorded dead and leave the batch. */
@@ -143,20 +144,24 @@ public final class ContactBatch {
     }
 
     /** The same outcome for every open event. */
-    public List<EventOutcome> allOutcomes(EventStatus status, String reason, Integer responseCode) {
-        return open.stream().map(e -> new EventOutcome(current(e), status, reason, responseCode, null)).toList();
+    public List<EventOutcome> allOutcomes(EventStatus status, ReasonCode code, String reason, Integer responseCode) {
+        return open.stream().map(e -> new EventOutcome(current(e), status, reason, responseCode, null, code)).toList();
     }
 
     /** Every open event gets stale: each of its fields was kept back by the guard or superseded in this batch. */
     public List<EventOutcome> staleOutcomes() {
-        return open.stream().map(e -> new EventOutcome(current(e), EventStatus.STALE, notesFor(e, Map.of()), null, null)).toList();
+        return open.stream().map(e -> new EventOutcome(current(e), EventStatus.STALE, notesFor(e, Map.of()), null, null,
+                ReasonCode.NEWER_CHOICE_APPLIED)).toList();
     }
 
     /**
      * After Dotdigital holds {@code written} (field to converted value): each event is delivered with the values that
-     * came from it, or stale when every one of its fields came from a newer choice or was kept back.
+     * came from it, or stale when every one of its fields came from a newer choice or was kept back. {@code howCode}
+     * is {@code how} as a code (OK, COALESCED, ALREADY_HELD or BULK_IMPORT); an event some of whose fields were not
+     * written by it is PARTLY_STALE, unless Dotdigital already held the values.
      */
-    public List<EventOutcome> outcomesAfterWrite(Map<String, Object> written, Integer responseCode, String how) {
+    public List<EventOutcome> outcomesAfterWrite(Map<String, Object> written, Integer responseCode, String how,
+                                                 ReasonCode howCode) {
         Map<String, Object> writtenFields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         writtenFields.putAll(written);
         List<EventOutcome> outcomes = new ArrayList<>();
@@ -169,9 +174,12 @@ public final class ContactBatch {
             }
             String notes = notesFor(event, own);
             if (own.isEmpty()) {
-                outcomes.add(new EventOutcome(current(event), EventStatus.STALE, notes, null, null));
+                outcomes.add(new EventOutcome(current(event), EventStatus.STALE, notes, null, null,
+                        ReasonCode.NEWER_CHOICE_APPLIED));
             } else {
-                outcomes.add(new EventOutcome(current(event), EventStatus.DELIVERED, join(how, notes), responseCode, json(own)));
+                ReasonCode code = notes == null || howCode == ReasonCode.ALREADY_HELD ? howCode : ReasonCode.PARTLY_STALE;
+                outcomes.add(new EventOutcome(current(event), EventStatus.DELIVERED, join(how, notes), responseCode, json(own),
+                        code));
             }
         }
         return outcomes;

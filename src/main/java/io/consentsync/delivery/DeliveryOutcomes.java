@@ -2,6 +2,7 @@ package io.consentsync.delivery;
 
 import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.store.EventOutcome;
+import io.consentsync.store.ReasonCode;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
@@ -26,7 +27,7 @@ public class DeliveryOutcomes {
         List<StoredEvent> unmapped = batch.takeUnmapped();
         if (!unmapped.isEmpty()) {
             store.record(batch.claim(), unmapped.stream().map(e -> new EventOutcome(e, EventStatus.SKIPPED,
-                    "the event carries none of the mapped Didomi keys", null, null)).toList());
+                    "the event carries none of the mapped Didomi keys", null, null, ReasonCode.NOTHING_TO_WRITE)).toList());
         }
     }
 
@@ -43,12 +44,15 @@ public class DeliveryOutcomes {
         }
     }
 
-    /** Every open event of the batch gets skipped for the same reason, and the contact is free again. */
-    public void skipAll(ContactBatch batch, String reason, Integer responseCode) {
+    /**
+     * Every open event of the batch gets skipped for the same reason, and the contact is free again. {@code code} is
+     * what the metric label comes from ({@link ReasonCode}'s name, as the YAML passes it); {@code reason} is for people.
+     */
+    public void skipAll(ContactBatch batch, ReasonCode code, String reason, Integer responseCode) {
         if (responseCode != null) {
             pause.answered();
         }
-        store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.SKIPPED, reason, responseCode));
+        store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.SKIPPED, code, reason, responseCode));
     }
 
     /** Newer choices already hold every field the batch sets. */
@@ -60,22 +64,23 @@ public class DeliveryOutcomes {
     @SuppressWarnings("unchecked")
     public void delivered(Exchange exchange) {
         pause.answered();
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
-        Map<String, Object> written = exchange.getVariable("dataFieldsWritten", Map.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
+        Map<String, Object> written = exchange.getVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, Map.class);
         int events = batch.openEvents().size();
         String how = events > 1 ? "coalesced " + events + " events of this contact into one write" : null;
         store.finishBatch(batch.claim(), batch.outcomesAfterWrite(written,
-                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), how));
+                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), how,
+                events > 1 ? ReasonCode.COALESCED : ReasonCode.OK));
     }
 
     /** The looked-up contact already holds every value: nothing is sent, and the events are delivered by that fact. */
     @SuppressWarnings("unchecked")
     public void alreadyHeld(Exchange exchange) {
         pause.answered();
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
-        Map<String, Object> fields = exchange.getVariable("dataFieldsWritten", Map.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
+        Map<String, Object> fields = exchange.getVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, Map.class);
         store.finishBatch(batch.claim(), batch.outcomesAfterWrite(fields,
-                exchange.getVariable("lookupStatusCode", Integer.class),
-                "Dotdigital already held these values: no write sent"));
+                exchange.getVariable(ExchangeVariables.LOOKUP_STATUS_CODE, Integer.class),
+                "Dotdigital already held these values: no write sent", ReasonCode.ALREADY_HELD));
     }
 }

@@ -16,9 +16,9 @@ public class ImportBatchCollector implements AggregationStrategy {
     public Exchange aggregate(Exchange collected, Exchange contact) {
         Exchange result = collected == null ? contact : collected;
         ImportBatch batch = collected == null ? new ImportBatch() : collected.getMessage().getBody(ImportBatch.class);
-        if (Boolean.TRUE.equals(contact.getVariable("readyToImport", Boolean.class))) {
-            batch.add(new ImportBatch.ContactWrite(contact.getVariable("batch", ContactBatch.class),
-                    contact.getVariable("identifierValue", String.class), contact.getMessage().getBody(Map.class)));
+        if (Boolean.TRUE.equals(contact.getVariable(ExchangeVariables.READY_TO_IMPORT, Boolean.class))) {
+            batch.add(new ImportBatch.ContactWrite(contact.getVariable(ExchangeVariables.BATCH, ContactBatch.class),
+                    contact.getVariable(ExchangeVariables.IDENTIFIER_VALUE, String.class), contact.getMessage().getBody(Map.class)));
         }
         result.getMessage().setBody(batch);
         return result;

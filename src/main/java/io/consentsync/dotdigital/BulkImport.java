@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.config.IntegrationConfig;
@@ -8,6 +9,7 @@ import io.consentsync.delivery.ImportBatch;
 import io.consentsync.ordering.StaleWriteGuard;
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventOutcome;
+import io.consentsync.store.ReasonCode;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
@@ -75,7 +77,7 @@ public class BulkImport {
 
     /** Body: the import request for the collected contacts (variable {@code importBatch}). */
     public String request(Exchange exchange) throws IOException {
-        ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
+        ImportBatch batch = exchange.getVariable(ExchangeVariables.IMPORT_BATCH, ImportBatch.class);
         List<Map<String, Object>> contacts = new ArrayList<>();
         for (ImportBatch.ContactWrite c : batch.contacts()) {
             Map<String, Object> contact = new LinkedHashMap<>();
@@ -87,42 +89,40 @@ public class BulkImport {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("mergeOption", "overwrite");
         body.put("contacts", contacts);
-        exchange.setVariable("importStartedAt", clock.instant());
+        exchange.setVariable(ExchangeVariables.IMPORT_STARTED_AT, clock.instant());
         return JSON.writeValueAsString(body);
     }
 
     /** After the 202: remember the import id; its status starts as NotFinished. */
     public void accepted(Exchange exchange) throws IOException {
-        rateLimit.observe(exchange);
         String id = JSON.readTree(exchange.getMessage().getBody(String.class)).path("importId").asText("");
         if (id.isEmpty()) {
             throw new IllegalStateException("Dotdigital accepted the import without an importId");
         }
-        exchange.setVariable("importId", id);
-        exchange.setVariable("importStatus", "NotFinished");
-        ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
+        exchange.setVariable(ExchangeVariables.IMPORT_ID, id);
+        exchange.setVariable(ExchangeVariables.IMPORT_STATUS, "NotFinished");
+        ImportBatch batch = exchange.getVariable(ExchangeVariables.IMPORT_BATCH, ImportBatch.class);
         LOG.info("bulk import {} started: {} contacts", id, batch.size());
     }
 
     /** Reads a status answer: variable {@code importStatus}, and the report once it ended. */
     public void readStatus(Exchange exchange) throws IOException {
-        rateLimit.observe(exchange);
         JsonNode report = JSON.readTree(exchange.getMessage().getBody(String.class));
         String status = report.path("status").asText("");
-        Instant started = exchange.getVariable("importStartedAt", Instant.class);
+        Instant started = exchange.getVariable(ExchangeVariables.IMPORT_STARTED_AT, Instant.class);
         if (status.equals("NotFinished") && clock.instant().isAfter(started.plus(maxWait))) {
-            throw new IllegalStateException("bulk import " + exchange.getVariable("importId") + " still NotFinished after "
+            throw new IllegalStateException("bulk import " + exchange.getVariable(ExchangeVariables.IMPORT_ID) + " still NotFinished after "
                     + maxWait.toMinutes() + " minutes");
         }
-        exchange.setVariable("importStatus", status);
-        exchange.setVariable("importReport", report);
+        exchange.setVariable(ExchangeVariables.IMPORT_STATUS, status);
+        exchange.setVariable(ExchangeVariables.IMPORT_REPORT, report);
     }
 
     /** The import ended: each contact's events are delivered, or dead with the failure Dotdigital reported. */
     public void recordOutcomes(Exchange exchange) {
-        ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
-        JsonNode report = exchange.getVariable("importReport", JsonNode.class);
-        String id = exchange.getVariable("importId", String.class);
+        ImportBatch batch = exchange.getVariable(ExchangeVariables.IMPORT_BATCH, ImportBatch.class);
+        JsonNode report = exchange.getVariable(ExchangeVariables.IMPORT_REPORT, JsonNode.class);
+        String id = exchange.getVariable(ExchangeVariables.IMPORT_ID, String.class);
         String status = report.path("status").asText();
         if (!status.equals("Finished")) {
             throw new IllegalStateException("bulk import " + id + " ended " + status);
@@ -135,14 +135,14 @@ public class BulkImport {
         for (ImportBatch.ContactWrite c : batch.contacts()) {
             String failure = failures.get(c.identifierValue());
             if (failure != null && !written.contains(c.identifierValue())) {
-                store.finishBatch(c.batch().claim(), c.batch().allOutcomes(EventStatus.DEAD,
+                store.finishBatch(c.batch().claim(), c.batch().allOutcomes(EventStatus.DEAD, ReasonCode.IMPORT_REJECTED,
                         "bulk import " + id + " did not import the contact: " + failure, null));
                 dead++;
                 continue;
             }
             guard.record(c.batch(), c.fields());
             String how = "written by bulk import " + id + (failure == null ? "" : " (reported: " + failure + ")");
-            store.finishBatch(c.batch().claim(), c.batch().outcomesAfterWrite(c.fields(), 202, how));
+            store.finishBatch(c.batch().claim(), c.batch().outcomesAfterWrite(c.fields(), 202, how, ReasonCode.BULK_IMPORT));
             delivered++;
         }
         LOG.info("bulk import {} finished: {} contacts delivered, {} dead", id, delivered, dead);
@@ -154,9 +154,9 @@ public class BulkImport {
      */
     public void failed(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ImportBatch batch = exchange.getVariable("importBatch", ImportBatch.class);
+        ImportBatch batch = exchange.getVariable(ExchangeVariables.IMPORT_BATCH, ImportBatch.class);
         if (batch == null) { // failed while preparing: free what was claimed, it is retried at the next poll
-            List<Claim> claimed = exchange.getVariable("claimedContacts", List.class);
+            List<Claim> claimed = exchange.getVariable(ExchangeVariables.CLAIMED_CONTACTS, List.class);
             if (claimed != null) {
                 claimed.forEach(store::releaseContact);
             }

@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,21 +14,14 @@ import java.util.Map;
  * Folds the reply of {@code GET /contacts/v3/{identifier}/{value}} into the delivery exchange without touching its
  * body: variables {@code contactFound}, {@code contactStatus}, {@code lookupStatusCode} and {@code currentDataFields}.
  * The lookup endpoint accepts 404 as an answer; any other failure throws before this runs and is retried by the
- * error handler.
+ * error handler. Its rate-limit headers are read by the HTTP client ({@link DotdigitalCredentials}), like every answer's.
  */
 public class ContactLookupStrategy implements AggregationStrategy {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RateLimitGate rateLimit;
-
-    public ContactLookupStrategy(RateLimitGate rateLimit) {
-        this.rateLimit = rateLimit;
-    }
-
     @Override
     public Exchange aggregate(Exchange original, Exchange lookup) {
-        rateLimit.observe(lookup);
         int code = lookup.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         boolean found = code >= 200 && code < 300;
         String status = null;
@@ -43,10 +37,10 @@ public class ContactLookupStrategy implements AggregationStrategy {
                 throw new IllegalStateException("Dotdigital returned an unreadable contact: " + e.getMessage(), e);
             }
         }
-        original.setVariable("contactFound", found);
-        original.setVariable("contactStatus", status);
-        original.setVariable("lookupStatusCode", code);
-        original.setVariable("currentDataFields", dataFields);
+        original.setVariable(ExchangeVariables.CONTACT_FOUND, found);
+        original.setVariable(ExchangeVariables.CONTACT_STATUS, status);
+        original.setVariable(ExchangeVariables.LOOKUP_STATUS_CODE, code);
+        original.setVariable(ExchangeVariables.CURRENT_DATA_FIELDS, dataFields);
         return original;
     }
 }

@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -20,10 +21,10 @@ public class ContactPatchBuilder implements Processor {
     public void process(Exchange exchange) throws Exception {
         Map<String, Object> dataFields = exchange.getMessage().getMandatoryBody(Map.class);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("identifiers", Map.of(exchange.getVariable("identifierType", String.class),
-                exchange.getVariable("identifierValue", String.class)));
+        body.put("identifiers", Map.of(exchange.getVariable(ExchangeVariables.IDENTIFIER_TYPE, String.class),
+                exchange.getVariable(ExchangeVariables.IDENTIFIER_VALUE, String.class)));
         body.put("dataFields", dataFields);
-        exchange.setVariable("dataFieldsWritten", dataFields);
+        exchange.setVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, dataFields);
         exchange.getMessage().setBody(JSON.writeValueAsString(body));
     }
 }

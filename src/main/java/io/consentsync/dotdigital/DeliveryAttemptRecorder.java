@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.config.RetrySchedule;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.observe.SyncMetrics;
@@ -29,13 +30,13 @@ public class DeliveryAttemptRecorder implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         int retry = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         DeliveryFailure failure = DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         long delay = schedule.delayBefore(retry);
         if (batch != null) { // null when the batch could not even be loaded: nothing to record on
             // logged by the store's outcome log
-            store.recordRetry(batch.claim(), batch.openIds(), failure.reason(), failure.statusCode(), delay);
+            store.recordRetry(batch.claim(), batch.openIds(), failure.reason(), failure.code(), failure.statusCode(), delay);
             batch.countRetry();
             LOG.debug("events {} retry {}/{} after {} ms", batch.openIds(), retry, schedule.maxRedeliveries(), delay);
         }

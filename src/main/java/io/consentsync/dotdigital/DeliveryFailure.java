@@ -2,6 +2,7 @@ package io.consentsync.dotdigital;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consentsync.store.ReasonCode;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 import java.net.ConnectException;
@@ -12,7 +13,7 @@ import java.net.http.HttpTimeoutException;
  * Why a delivery attempt failed, in words an operator can act on: the HTTP status and Dotdigital's own error text
  * (v3 {@code errorCode - description}, v2 {@code message}), never the request URL (it holds the contact).
  */
-public record DeliveryFailure(Integer statusCode, String reason, boolean isTransient) {
+public record DeliveryFailure(Integer statusCode, String reason, boolean isTransient, ReasonCode code) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,19 +27,19 @@ public record DeliveryFailure(Integer statusCode, String reason, boolean isTrans
             if (t instanceof HttpOperationFailedException http) {
                 int code = http.getStatusCode();
                 return new DeliveryFailure(code, "HTTP " + code + " from Dotdigital: " + errorText(http),
-                        code >= 500 || code == 408);
+                        code >= 500 || code == 408, ReasonCode.HTTP_ERROR);
             }
             if (t instanceof ConnectException || t instanceof java.net.UnknownHostException
                     || t instanceof org.apache.hc.core5.http.NoHttpResponseException) {
-                return new DeliveryFailure(null, "cannot connect to Dotdigital: " + t.getMessage(), true);
+                return new DeliveryFailure(null, "cannot connect to Dotdigital: " + t.getMessage(), true, ReasonCode.CONNECTION);
             }
             if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
-                return new DeliveryFailure(null, "Dotdigital did not answer in time: " + t.getMessage(), true);
+                return new DeliveryFailure(null, "Dotdigital did not answer in time: " + t.getMessage(), true, ReasonCode.TIMEOUT);
             }
             t = t.getCause() == t ? null : t.getCause();
         }
         return new DeliveryFailure(null, error == null ? "unknown error"
-                : error.getClass().getSimpleName() + ": " + error.getMessage(), false);
+                : error.getClass().getSimpleName() + ": " + error.getMessage(), false, ReasonCode.OTHER);
     }
 
     private static String errorText(HttpOperationFailedException http) {

@@ -3,6 +3,8 @@ package io.consentsync.dotdigital;
 import io.consentsync.config.InvalidConfigurationException;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,11 @@ import java.util.Base64;
  * in an endpoint URI, a message header or an exchange dump, so no log can print them. With
  * {@code sync.dotdigital.password-file} the password is re-read from that file before each probe of a paused
  * delivery, so a rotated secret (a Kubernetes or systemd credential) works without a restart.
+ * <p>
+ * The same client reads Dotdigital's rate-limit headers from every answer (a response interceptor feeding
+ * {@link RateLimitGate#observe(java.util.function.Function)}): every call of every route passes through it, so no route
+ * step and no bean has to remember to. A 429 is left to the error handler ({@link RateLimitDeferral}), which reads
+ * {@code Retry-After} too.
  */
 public class DotdigitalCredentials implements HttpClientConfigurer {
 
@@ -25,6 +32,7 @@ public class DotdigitalCredentials implements HttpClientConfigurer {
     private final Path passwordFile; // null: the password comes with the integration JSON
     private volatile String username = "";
     private volatile String authorization;
+    private volatile RateLimitGate rateLimit; // null: answers are not observed (tests of the credentials alone)
 
     public DotdigitalCredentials(Path passwordFile) {
         this.passwordFile = passwordFile;
@@ -67,10 +75,26 @@ public class DotdigitalCredentials implements HttpClientConfigurer {
         }
     }
 
+    /** Every answer from Dotdigital (but a 429) is shown to {@code gate}: {@code x-ratelimit-remaining: 0} pauses. */
+    public void readRateLimitsWith(RateLimitGate gate) {
+        this.rateLimit = gate;
+    }
+
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         // per request, not a default header: a re-read password applies to clients already built
         builder.addRequestInterceptorFirst((request, entity, context) -> request.setHeader("Authorization", authorization));
+        builder.addResponseInterceptorLast((response, entity, context) -> observe(response));
+    }
+
+    private void observe(HttpResponse response) {
+        RateLimitGate gate = rateLimit;
+        if (gate != null && response.getCode() != 429) {
+            gate.observe(name -> {
+                Header header = response.getFirstHeader(name);
+                return header == null ? null : header.getValue();
+            });
+        }
     }
 
     private String basic(String password) {

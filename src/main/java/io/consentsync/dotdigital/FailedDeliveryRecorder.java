@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventStatus;
@@ -40,10 +41,10 @@ public class FailedDeliveryRecorder implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         if (batch == null) {
             // the batch could not be loaded (the store failed): its events still wait, free the contact for later
-            store.releaseContact(exchange.getVariable("claim", Claim.class));
+            store.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
             return;
         }
         // logged by the store's outcome log
@@ -56,7 +57,8 @@ public class FailedDeliveryRecorder implements Processor {
 
     public void afterFailure(ContactBatch batch, DeliveryFailure failure) {
         if (!failure.isTransient()) {
-            store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.DEAD, failure.reason(), failure.statusCode()));
+            store.finishBatch(batch.claim(), batch.allOutcomes(EventStatus.DEAD, failure.code(), failure.reason(),
+                    failure.statusCode()));
             return;
         }
         int attempts = batch.attemptsMade();
@@ -64,12 +66,12 @@ public class FailedDeliveryRecorder implements Processor {
             long delay = schedule.delayBefore(attempts);
             store.retryLater(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay),
                     failure.reason() + " (the retry waits in the store: next attempt in " + span(delay) + ")",
-                    failure.statusCode());
+                    failure.code(), failure.statusCode());
         } else {
             long delay = schedule.parkDelay(attempts, parkMax.toMillis());
             store.park(batch.claim(), batch.openIds(), clock.instant().plusMillis(delay), giveUpAfter,
                     failure.reason() + " (quick retries spent: waits in the store, next attempt in " + span(delay) + ")",
-                    failure.statusCode());
+                    failure.code(), failure.statusCode());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.store.Claim;
@@ -29,9 +30,9 @@ public class PauseDeferral implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         if (batch == null) {
-            store.releaseContact(exchange.getVariable("claim", Claim.class));
+            store.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
             return;
         }
         defer(batch, DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)).reason());

@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
@@ -26,9 +27,9 @@ public class RateLimitDeferral implements Processor {
     public void process(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Instant until = caught instanceof HttpOperationFailedException http ? gate.onTooManyRequests(http) : gate.pausedUntil();
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         if (batch == null) { // refused before the batch was loaded
-            store.releaseContact(exchange.getVariable("claim", io.consentsync.store.Claim.class));
+            store.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, io.consentsync.store.Claim.class));
             return;
         }
         defer(batch, until);

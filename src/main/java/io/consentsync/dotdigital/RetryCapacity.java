@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.config.RetrySchedule;
 import io.consentsync.delivery.ContactBatch;
 import org.apache.camel.Exchange;
@@ -63,7 +64,7 @@ public class RetryCapacity {
 
     /** Attempts made on the events so far: from the store when the batch is loaded, else this exchange's count. */
     private static int attemptsMade(Exchange exchange) {
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         return batch != null ? batch.attemptsMade()
                 : exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
     }

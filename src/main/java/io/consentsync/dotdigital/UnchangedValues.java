@@ -1,5 +1,6 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.mapping.DataFieldCatalog;
 import org.apache.camel.Exchange;
 
@@ -30,7 +31,7 @@ public class UnchangedValues {
     @SuppressWarnings("unchecked")
     public boolean alreadyHeld(Exchange exchange) {
         Map<String, Object> write = exchange.getMessage().getBody(Map.class);
-        Map<String, Object> current = exchange.getVariable("currentDataFields", Map.class);
+        Map<String, Object> current = exchange.getVariable(ExchangeVariables.CURRENT_DATA_FIELDS, Map.class);
         if (write == null || write.isEmpty() || current == null || current.isEmpty()) {
             return false;
         }

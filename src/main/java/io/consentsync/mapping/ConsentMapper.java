@@ -1,5 +1,6 @@
 package io.consentsync.mapping;
 
+import io.consentsync.delivery.ExchangeVariables;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.config.IntegrationConfig;
@@ -39,7 +40,7 @@ public class ConsentMapper implements Processor {
         IntegrationConfig cfg = config.get(); // one configuration for the whole batch, even across a reload
         List<StoredEvent> events = exchange.getMessage().getMandatoryBody(List.class);
         StoredEvent first = events.get(0);
-        ContactBatch batch = new ContactBatch(exchange.getVariable("claim", Claim.class));
+        ContactBatch batch = new ContactBatch(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
         Map<String, String> sources = new LinkedHashMap<>();
         boolean newestClears = false;
         for (StoredEvent stored : events) { // consent order: a later choice overrides an earlier one
@@ -63,13 +64,13 @@ public class ConsentMapper implements Processor {
                 newestClears = clear;
             }
         }
-        exchange.setVariable("batch", batch);
-        exchange.setVariable("identifierType", cfg.identifier());
-        exchange.setVariable("identifierValue", first.organizationUserId());
-        exchange.setVariable("identifierPath", encodePathSegment(first.organizationUserId()));
+        exchange.setVariable(ExchangeVariables.BATCH, batch);
+        exchange.setVariable(ExchangeVariables.IDENTIFIER_TYPE, cfg.identifier());
+        exchange.setVariable(ExchangeVariables.IDENTIFIER_VALUE, first.organizationUserId());
+        exchange.setVariable(ExchangeVariables.IDENTIFIER_PATH, encodePathSegment(first.organizationUserId()));
         // a deletion never creates a contact just to clear it: look it up even in upsert mode
-        exchange.setVariable("lookupRequired", !cfg.upsertMode() || newestClears);
-        exchange.setVariable("mappingSources", sources);
+        exchange.setVariable(ExchangeVariables.LOOKUP_REQUIRED, !cfg.upsertMode() || newestClears);
+        exchange.setVariable(ExchangeVariables.MAPPING_SOURCES, sources);
         exchange.getMessage().setBody(batch.mergedFields());
     }
 

@@ -1,5 +1,6 @@
 package io.consentsync.mapping;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.store.StoredEvent;
 import org.apache.camel.Exchange;
@@ -34,8 +35,8 @@ public class DataFieldConverter implements Processor {
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
-        Map<String, String> sources = exchange.getVariable("mappingSources", Map.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
+        Map<String, String> sources = exchange.getVariable(ExchangeVariables.MAPPING_SOURCES, Map.class);
         for (StoredEvent event : batch.openEvents()) {
             List<String> problems = new ArrayList<>();
             convertAll(batch.fieldsOf(event), sources, problems);

@@ -1,18 +1,45 @@
 package io.consentsync.observe;
 
+import io.consentsync.store.ReasonCode;
 import io.consentsync.store.StoredEvent;
 
 import java.util.Locale;
 
-/** A short, bounded label for why an event ended as it did: safe as a metric label (no personal data). */
+/**
+ * A short, bounded label for why an event ended as it did: safe as a metric label (no personal data). It comes from
+ * the event's {@link ReasonCode}, never from its reason sentence, so rewording a sentence never changes a metric.
+ * Only an event without a code is classified by its sentence ({@link #fromSentence}): rows stored before V8, and the
+ * events intake ignores, until intake passes codes too.
+ */
 public final class ReasonClass {
 
     private ReasonClass() {
     }
 
     public static String of(StoredEvent e) {
-        String reason = e.reason() == null ? "" : e.reason().toLowerCase(Locale.ROOT);
         Integer code = e.lastResponseCode();
+        switch (e.status()) {
+            case STALE:
+                return ReasonCode.NEWER_CHOICE_APPLIED.label(null);
+            case DEAD:
+            case RETRYING:
+                if (code != null) {
+                    return ReasonCode.HTTP_ERROR.label(code);
+                }
+                break;
+            case DELIVERED:
+            case SKIPPED:
+            case IGNORED:
+                break;
+            default:
+                return "none";
+        }
+        return e.reasonCode() != null ? e.reasonCode().label(code) : fromSentence(e);
+    }
+
+    /** The label as it was read from the reason sentence before events carried a code. */
+    static String fromSentence(StoredEvent e) {
+        String reason = e.reason() == null ? "" : e.reason().toLowerCase(Locale.ROOT);
         switch (e.status()) {
             case DELIVERED:
                 if (reason.contains("already held")) {
@@ -25,8 +52,6 @@ public final class ReasonClass {
                     return "bulk_import";
                 }
                 return reason.startsWith("coalesced") ? "coalesced" : "ok";
-            case STALE:
-                return "newer_choice_applied";
             case SKIPPED:
                 if (reason.contains("contact not found")) {
                     return "contact_not_found";
@@ -43,11 +68,7 @@ public final class ReasonClass {
                     return "no_contact_key";
                 }
                 return reason.contains("deleted") ? "deletion" : "unsupported_type";
-            case DEAD:
-            case RETRYING:
-                if (code != null) {
-                    return code >= 500 ? "http_5xx" : "http_" + code;
-                }
+            default: // dead or retrying without a status code
                 if (reason.startsWith("mapping")) {
                     return "mapping";
                 }
@@ -58,8 +79,6 @@ public final class ReasonClass {
                     return "connection";
                 }
                 return reason.contains("did not answer") ? "timeout" : "other";
-            default:
-                return "none";
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.consentsync.ordering;
 
+import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.StoredEvent;
@@ -28,7 +29,7 @@ public class StaleWriteGuard implements Processor {
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws Exception {
         Map<String, Object> fields = exchange.getMessage().getMandatoryBody(Map.class);
-        ContactBatch batch = exchange.getVariable("batch", ContactBatch.class);
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         Map<String, ContactFieldStates.FieldState> current = states.load(batch.contactKey(), fields.keySet());
         Map<String, Object> fresh = new LinkedHashMap<>();
         fields.forEach((field, value) -> {
@@ -46,7 +47,7 @@ public class StaleWriteGuard implements Processor {
     /** After Dotdigital holds the values: remember, per field, the choice behind its value. */
     @SuppressWarnings("unchecked")
     public void recordWritten(Exchange exchange) {
-        record(exchange.getVariable("batch", ContactBatch.class), exchange.getVariable("dataFieldsWritten", Map.class));
+        record(exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class), exchange.getVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, Map.class));
     }
 
     public void record(ContactBatch batch, Map<String, Object> written) {

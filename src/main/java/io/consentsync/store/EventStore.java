@@ -35,7 +35,7 @@ public class EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
     private static final String COLUMNS = "id, event_type, organization_user_id, contact_key, regulation, consent_time, "
             + "consent_version, status, reason, attempts, last_response_code, received_at, updated_at, fields_written, payload, "
-            + "consent_time_note";
+            + "consent_time_note, reason_code";
     private static final String WAITING = "status in ('pending', 'retrying')";
     /** Waiting and its time has come, by the database's clock (the one every instance shares). */
     private static final String DUE = WAITING + " and (next_attempt_at is null or next_attempt_at <= current_timestamp)";
@@ -303,14 +303,21 @@ public class EventStore {
 
     /** A retry is scheduled: record it on every event of the batch and hold the contact's claim past the wait. */
     public void recordRetry(Claim claim, List<String> ids, String reason, Integer responseCode, long delayMs) {
+        recordRetry(claim, ids, reason, null, responseCode, delayMs);
+    }
+
+    /** A retry is scheduled, with why as a code. */
+    public void recordRetry(Claim claim, List<String> ids, String reason, ReasonCode code, Integer responseCode,
+                            long delayMs) {
         Instant now = clock.instant();
         boolean held = inTransaction(c -> {
             if (!holds(c, claim, "retry")) {
                 return false;
             }
             for (String id : ids) {
-                execute(c, "update consent_event set status = 'retrying', reason = ?, last_response_code = ?, "
-                        + "attempts = attempts + 1, updated_at = ? where id = ?", truncate(reason), responseCode, at(now), id);
+                execute(c, "update consent_event set status = 'retrying', reason = ?, reason_code = ?, last_response_code = ?, "
+                        + "attempts = attempts + 1, updated_at = ? where id = ?", truncate(reason), id(code), responseCode,
+                        at(now), id);
             }
             execute(c, "update contact_claim set claimed_until = ? where contact_key = ? and claimed_by = ?",
                     databaseTime(c).plus(java.time.Duration.ofMillis(delayMs + leaseMs)), claim.contactKey(), instanceId);
@@ -343,6 +350,11 @@ public class EventStore {
 
     /** A failed attempt outside Camel's redelivery (a bulk import): the batch waits until {@code at}, contact freed. */
     public void retryLater(Claim claim, List<String> ids, Instant at, String reason, Integer responseCode) {
+        retryLater(claim, ids, at, reason, null, responseCode);
+    }
+
+    /** A failed attempt outside Camel's redelivery, with why as a code. */
+    public void retryLater(Claim claim, List<String> ids, Instant at, String reason, ReasonCode code, Integer responseCode) {
         Instant now = clock.instant();
         boolean held = inTransaction(c -> {
             if (!holds(c, claim, "retry")) {
@@ -350,8 +362,9 @@ public class EventStore {
             }
             OffsetDateTime due = onDatabaseClock(c, at);
             for (String id : ids) {
-                execute(c, "update consent_event set status = 'retrying', reason = ?, last_response_code = ?, "
-                        + "next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), responseCode, due, at(now), id);
+                execute(c, "update consent_event set status = 'retrying', reason = ?, reason_code = ?, last_response_code = ?, "
+                        + "next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), id(code), responseCode, due,
+                        at(now), id);
             }
             releaseClaim(c, claim);
             return true;
@@ -367,7 +380,7 @@ public class EventStore {
      * reason saying so. Frees the contact.
      */
     public void park(Claim claim, List<String> ids, Instant at, java.time.Duration giveUpAfter, String reason,
-                     Integer responseCode) {
+                     ReasonCode code, Integer responseCode) {
         Instant now = clock.instant();
         String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
         boolean held = inTransaction(c -> {
@@ -391,11 +404,13 @@ public class EventStore {
             String gaveUp = truncate(gaveUp(giveUpAfter) + ": " + reason);
             for (String id : ids) {
                 if (expired.contains(id)) {
-                    execute(c, "update consent_event set status = 'dead', reason = ?, last_response_code = ?, "
-                            + "next_attempt_at = null, updated_at = ? where id = ?", gaveUp, responseCode, at(now), id);
+                    execute(c, "update consent_event set status = 'dead', reason = ?, reason_code = ?, last_response_code = ?, "
+                            + "next_attempt_at = null, updated_at = ? where id = ?", gaveUp, id(gaveUpCode(code)), responseCode,
+                            at(now), id);
                 } else {
-                    execute(c, "update consent_event set status = 'retrying', reason = ?, last_response_code = ?, "
-                            + "next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), responseCode, due, at(now), id);
+                    execute(c, "update consent_event set status = 'retrying', reason = ?, reason_code = ?, last_response_code = ?, "
+                            + "next_attempt_at = ?, updated_at = ? where id = ?", truncate(reason), id(code), responseCode, due,
+                            at(now), id);
                 }
             }
             releaseClaim(c, claim);
@@ -404,6 +419,18 @@ public class EventStore {
         if (held) {
             notifyOutcomes(ids);
         }
+    }
+
+    /**
+     * The code of an event that gave up: its last failure's, as far as the label goes, where that label was read from
+     * the reason sentence before codes existed ("gave up after ...: ..." matched timeout, else other).
+     */
+    private static ReasonCode gaveUpCode(ReasonCode last) {
+        return last == null || last == ReasonCode.HTTP_ERROR || last == ReasonCode.TIMEOUT ? last : ReasonCode.OTHER;
+    }
+
+    private static String id(ReasonCode code) {
+        return code == null ? null : code.name();
     }
 
     private static String gaveUp(java.time.Duration horizon) {
@@ -434,7 +461,9 @@ public class EventStore {
             }
             for (String id : ids) {
                 execute(c, "update consent_event set status = 'dead', reason = substring(? || coalesce(': ' || reason, '') "
-                        + "from 1 for 2000), next_attempt_at = null, updated_at = ? where id = ? and " + WAITING,
+                        + "from 1 for 2000), reason_code = case when reason_code in ('HTTP_ERROR', 'TIMEOUT') then reason_code "
+                        + "when reason_code is null then null else 'OTHER' end, next_attempt_at = null, updated_at = ? "
+                        + "where id = ? and " + WAITING,
                         gaveUp(giveUpAfter), at(now), id);
             }
             return true;
@@ -469,9 +498,10 @@ public class EventStore {
 
     private boolean writeOutcomes(Connection c, List<EventOutcome> outcomes, Instant now) throws SQLException {
         for (EventOutcome o : outcomes) {
-            execute(c, "update consent_event set status = ?, reason = ?, last_response_code = ?, fields_written = ?, "
-                            + "updated_at = ?, next_attempt_at = null where id = ?",
-                    o.status().id(), truncate(o.reason()), o.responseCode(), o.fieldsWritten(), at(now), o.eventId());
+            execute(c, "update consent_event set status = ?, reason = ?, reason_code = ?, last_response_code = ?, "
+                            + "fields_written = ?, updated_at = ?, next_attempt_at = null where id = ?",
+                    o.status().id(), truncate(o.reason()), id(o.code()), o.responseCode(), o.fieldsWritten(), at(now),
+                    o.eventId());
         }
         return true;
     }
@@ -486,7 +516,7 @@ public class EventStore {
     public Optional<EventStatus> replay(String id) {
         Optional<StoredEvent> event = find(id);
         event.filter(e -> e.status().isReplayable()).ifPresent(e -> update(
-                "update consent_event set status = 'pending', reason = ?, next_attempt_at = null, first_attempt_at = null, "
+                "update consent_event set status = 'pending', reason = ?, reason_code = null, next_attempt_at = null, first_attempt_at = null, "
                         + "updated_at = ? where id = ? and status = ?",
                 truncate("replayed after " + e.status().id() + (e.reason() == null ? "" : ": " + e.reason())),
                 at(clock.instant()), id, e.status().id()));
@@ -500,7 +530,7 @@ public class EventStore {
         }
         // the reason is cut to its column's 2000 characters, as truncate() does for single replays
         return update("update consent_event set status = 'pending', reason = substring('replayed after ' || status || "
-                        + "coalesce(': ' || reason, '') from 1 for 2000), next_attempt_at = null, first_attempt_at = null, "
+                        + "coalesce(': ' || reason, '') from 1 for 2000), reason_code = null, next_attempt_at = null, first_attempt_at = null, "
                         + "updated_at = ? where status = ? and updated_at >= ?",
                 at(clock.instant()), status.id(), at(since == null ? Instant.EPOCH : since));
     }
@@ -632,7 +662,8 @@ public class EventStore {
                         responseCode,
                         rs.getObject("received_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                        rs.getString("fields_written"), rs.getString("payload"), rs.getString("consent_time_note")));
+                        rs.getString("fields_written"), rs.getString("payload"), rs.getString("consent_time_note"),
+                        ReasonCode.fromId(rs.getString("reason_code"))));
             }
         }
         return events;

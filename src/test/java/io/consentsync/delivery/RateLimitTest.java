@@ -88,4 +88,22 @@ class RateLimitTest extends ConnectorTestSupport {
 
         awaitStatus(id, "delivered"); // within the 15 s wait: the one-hour reset header was not used
     }
+
+    /** The HTTP client reads the headers of every answer, not only the write's: here GET /v2/data-fields. */
+    @Test
+    void anExhaustedAllowanceOnTheDataFieldReadPausesToo() throws Exception {
+        long resetEpochSeconds = System.currentTimeMillis() / 1000 + 3;
+        dotdigital.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/v2/data-fields"))
+                .willReturn(okJson("""
+                        [{"name": "NEWSLETTER", "type": "Boolean", "visibility": "Private", "defaultValue": null}]
+                        """).withHeader("x-ratelimit-remaining", "0")
+                        .withHeader("x-ratelimit-reset", String.valueOf(resetEpochSeconds))));
+        stubPatchAnswers(200);
+
+        awaitStatus(accepted(newsletterEvent("evt-fields-limit", "fields-limit@example.com", true)), "delivered");
+
+        JsonNode pause = json(admin("GET", "/admin/rate-limit"));
+        assertThat(pause.path("paused").asBoolean()).isTrue();
+        assertThat(pause.path("reason").asText()).isEqualTo("x-ratelimit-remaining is 0");
+    }
 }
