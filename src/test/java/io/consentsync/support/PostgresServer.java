@@ -163,7 +163,7 @@ public final class PostgresServer implements AutoCloseable {
         }
         String output;
         try {
-            output = out.get(5, TimeUnit.SECONDS);
+            output = out.get(1, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             output = "(a child process still holds the output open)";
         }
