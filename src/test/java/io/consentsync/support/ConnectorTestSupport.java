@@ -77,6 +77,29 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         STORES.clear();
     }
 
+    /**
+     * The connector leaves closing its connection pool to the JVM's exit; test JVMs are reused, so the pool is closed
+     * when this test's Camel context stops (after its routes, before the next test), not left retrying a dropped
+     * in-memory database in the background of every later test.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void closeTheStoreWithTheContext() throws Exception {
+        io.consentsync.store.EventStore store = context.getRegistry().lookupByNameAndType("eventStore",
+                io.consentsync.store.EventStore.class);
+        if (store == null) {
+            return;
+        }
+        javax.sql.DataSource pool = store.dataSource();
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                if (pool instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+            }
+        }, true, true);
+    }
+
     @AfterEach
     void requestsMatchDotdigitalContracts() throws Exception {
         assertThat(DotdigitalContract.violations(dotdigital.findAll(
