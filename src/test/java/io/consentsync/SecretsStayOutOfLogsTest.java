@@ -1,12 +1,14 @@
 package io.consentsync;
 
 import io.consentsync.support.ConnectorTestSupport;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.consentsync.support.LogCapture;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 
@@ -26,9 +28,26 @@ class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
         return Map.of("sync.webhook.client-id", "didomi", "sync.webhook.client-secret", CLIENT_SECRET);
     }
 
+    /** This test's own log lines, from before the connector boots until after it stops, the connector's at DEBUG. */
+    private LogCapture log;
+
+    @Override
+    public void configureContext(org.apache.camel.test.junit5.CamelContextConfiguration config) {
+        log = LogCapture.start(Level.DEBUG, "io.consentsync"); // what LOG_LEVEL=DEBUG lowers
+        super.configureContext(config);
+    }
+
+    @AfterEach
+    void stopCapture() {
+        log.close();
+    }
+
     @Test
     void noSecretIsLoggedOrShown() throws Exception {
-        dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(401)
+        // one 503 first, so a retry is logged (at DEBUG), then the 401 that pauses delivery
+        dotdigital.stubFor(contactPatch().inScenario("auth").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("denied"));
+        dotdigital.stubFor(contactPatch().inScenario("auth").whenScenarioStateIs("denied").willReturn(aResponse().withStatus(401)
                 .withBody("{\"message\":\"Authorization has been denied for this request.\"}")));
         String token = json(post("/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded",
                 Map.of("Authorization", basic("didomi", CLIENT_SECRET)))).path("access_token").asText();
@@ -39,16 +58,19 @@ class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
         String[] view = new String[1];
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
             view[0] = admin("GET", "/admin/events/" + id).body();
-            assertThat(view[0]).contains("\"status\":\"pending\"").contains("Authorization has been denied");
+            assertThat(view[0]).containsAnyOf("\"status\":\"pending\"", "\"status\":\"retrying\"")
+                    .contains("waiting: delivery paused").contains("Authorization has been denied");
         });
         String adminView = view[0];
         String list = admin("GET", "/admin/events").body();
         context.stop(); // flush everything the connector logs on the way down
 
-        String log = Files.readString(Path.of("target/test-logs/connector.log"));
+        String log = this.log.text();
         String ddBasic = Base64.getEncoder().encodeToString(("apiuser-test@apiconnector.com:" + DOTDIGITAL_PASSWORD)
                 .getBytes(StandardCharsets.UTF_8));
-        assertThat(log).contains("Delivery to Dotdigital PAUSED (credentials)");
+        assertThat(log).contains("Delivery to Dotdigital PAUSED (credentials)")
+                .as("the capture holds the connector's DEBUG lines").contains("DEBUG io.consentsync.dotdigital.DeliveryAttemptRecorder - events [")
+                .as("and its startup").contains("Apache Camel");
         for (String secret : new String[] {DOTDIGITAL_PASSWORD, ADMIN_PASSWORD, CLIENT_SECRET,
                 token, ddBasic}) {
             assertThat(log).doesNotContain(secret);

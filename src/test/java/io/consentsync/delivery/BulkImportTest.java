@@ -39,12 +39,15 @@ class BulkImportTest extends ConnectorTestSupport {
     }
 
     /** Queues a burst while both delivery paths are stopped, then lets them decide. */
-    private List<String> burst(int contacts) throws Exception {
+    private List<String> burst(int contacts, String... later) throws Exception {
         context.getRouteController().stopRoute("dispatch-due-events");
         context.getRouteController().stopRoute("import-waiting-contacts");
         List<String> ids = new ArrayList<>();
         for (int c = 0; c < contacts; c++) {
             ids.add(accepted(newsletterEvent("evt-burst-" + c, "burst" + c + "@example.com", true)));
+        }
+        for (String event : later) { // events that arrive after the burst began, before it is written
+            ids.add(accepted(event));
         }
         context.getRouteController().startRoute("dispatch-due-events");
         context.getRouteController().startRoute("import-waiting-contacts");
@@ -66,10 +69,15 @@ class BulkImportTest extends ConnectorTestSupport {
                         """.formatted(java.util.stream.IntStream.range(0, 12).filter(c -> c != 3)
                         .mapToObj(c -> "{\"contactId\": " + c + ", \"identifiers\": {\"email\": \"burst" + c + "@example.com\"}}")
                         .collect(Collectors.joining(","))))));
-        // the newest choice of contact 0 arrives after the burst began: still one value per contact in the import
-        List<String> ids = burst(12);
+        // the newest choice of contact 0 (a withdrawal, an hour later) arrives after the burst began: still one value
+        // per contact in the import, and contact 0's is the withdrawal
+        List<String> ids = burst(12, newsletterEvent("evt-burst-0-newer", "burst0@example.com", false)
+                .replace("2024-05-02T09:15:00.000Z", "2024-05-02T10:15:00.000Z"));
+        String newest = ids.get(12);
 
-        for (int c = 0; c < 12; c++) {
+        assertThat(awaitStatus(newest, "delivered").path("dataFieldsWritten").toString()).isEqualTo("{\"NEWSLETTER\":false}");
+        assertThat(awaitStatus(ids.get(0), "stale").path("dataFieldsWritten").toString()).isNotEqualTo("{\"NEWSLETTER\":true}");
+        for (int c = 1; c < 12; c++) {
             if (c == 3) {
                 assertThat(awaitStatus(ids.get(c), "dead").path("reason").asText())
                         .contains("bulk import imp-1 did not import the contact: invalidemail - Invalid value for 'email'");
@@ -85,9 +93,14 @@ class BulkImportTest extends ConnectorTestSupport {
         JsonNode request = JSON.readTree(dotdigital.findAll(putRequestedFor(urlPathEqualTo(IMPORT))).get(0).getBodyAsString());
         assertThat(request.path("mergeOption").asText()).isEqualTo("overwrite");
         assertThat(StreamSupport.stream(request.path("contacts").spliterator(), false)
-                .map(c -> c.path("identifiers").path("email").asText()).sorted().toList()).hasSize(12).contains("burst0@example.com");
-        assertThat(request.path("contacts").get(0).path("matchIdentifier").asText()).isEqualTo("email");
-        assertThat(request.path("contacts").get(0).path("dataFields").toString()).isEqualTo("{\"NEWSLETTER\":true}");
+                .map(c -> c.path("identifiers").path("email").asText()).sorted().toList())
+                .hasSize(12).doesNotHaveDuplicates().contains("burst0@example.com");
+        for (JsonNode contact : request.path("contacts")) {
+            assertThat(contact.path("matchIdentifier").asText()).isEqualTo("email");
+            assertThat(contact.path("dataFields").toString()).as(contact.toString()).isEqualTo(
+                    contact.path("identifiers").path("email").asText().equals("burst0@example.com")
+                            ? "{\"NEWSLETTER\":false}" : "{\"NEWSLETTER\":true}");
+        }
     }
 
     @Test

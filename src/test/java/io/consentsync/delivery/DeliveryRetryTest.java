@@ -69,7 +69,12 @@ class DeliveryRetryTest extends ConnectorTestSupport {
         assertThat(event.path("lastResponseCode").asInt()).isEqualTo(400);
         assertThat(event.path("reason").asText())
                 .isEqualTo("HTTP 400 from Dotdigital: contacts:invalidId - The id value is invalid for the identifier 'email'");
-        Thread.sleep(300); // longer than the whole retry schedule: no retry may follow
+        // A retry can only come from an exchange still in flight (Camel's delayed redelivery keeps the exchange in the
+        // inflight repository while it waits) or from the store (a `retrying` event with a due time; this one is
+        // `dead`). Once nothing is in flight, no retry is pending anywhere: no sleep, no timing luck.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(10))
+                .until(() -> context.getInflightRepository().size() == 0);
+        assertThat(awaitStatus(id, "dead").path("attempts").asInt()).isEqualTo(1);
         dotdigital.verify(1, patchRequestedFor(urlPathMatching(".*")));
     }
 

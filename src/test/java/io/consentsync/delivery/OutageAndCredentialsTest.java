@@ -84,7 +84,8 @@ class OutageAndCredentialsTest {
                     .as("a pause never stops intake").isEqualTo(200);
             assertThat(accepted(connector, "evt-during", "during@example.com")).isNotBlank();
 
-            // while paused: no write at all, about one probe a second
+            // while paused: no write at all, about one probe a second. The waits here are measuring windows (a count of
+            // calls over 10 s), not hopes that something has finished: the first 1.5 s lets the pause start
             Thread.sleep(1500);
             dotdigital.resetRequests();
             Thread.sleep(10_000);
@@ -132,6 +133,8 @@ class OutageAndCredentialsTest {
                 assertThat(dd.path("message").asText()).contains("HTTP 401").contains("credentials");
             });
             assertThat(metric(connector, "consent_sync_delivery_paused{reason=\"credentials\"")).isEqualTo(1.0);
+            // why a wait, and why 2 s bounds it: a retry spent on a 401 would follow the quick schedule, 0.3 s in all,
+            // and the probe runs once a second; 2 s holds the whole schedule six times over and two probes
             Thread.sleep(2000);
             for (String id : ids) {
                 JsonNode e = event(connector, id);

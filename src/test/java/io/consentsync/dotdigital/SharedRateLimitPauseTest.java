@@ -65,6 +65,26 @@ class SharedRateLimitPauseTest {
     }
 
     @Test
+    void theGateReopensForEveryInstanceWhenThePauseEnds() {
+        RateLimitGate a = gate("apiuser-1@apiconnector.com", "instance-a");
+        RateLimitGate b = gate("apiuser-1@apiconnector.com", "instance-b");
+        a.observe(Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "2")::get);
+        assertThat(a.isOpen()).isFalse();
+        assertThat(b.isOpen()).as("b learns of the pause from the store").isFalse();
+        java.time.Instant until = b.pausedUntil();
+        assertThat(until).isCloseTo(java.time.Instant.now().plusSeconds(2), SAME);
+
+        // closed until the pause's end, open from then on: for the instance that saw the header and the one that
+        // read it from the store
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> a.isOpen() && b.isOpen());
+        assertThat(java.time.Instant.now()).as("not open before the pause ended").isAfterOrEqualTo(until);
+        assertThat(b.view().get("paused")).isEqualTo(false);
+        // and a third instance starting now finds no pause in the store
+        assertThat(gate("apiuser-1@apiconnector.com", "instance-c").isOpen()).isTrue();
+    }
+
+    @Test
     void aShorterPauseNeverShortensALongerOne() {
         RateLimitGate a = gate("apiuser-1@apiconnector.com", "instance-a");
         RateLimitGate b = gate("apiuser-1@apiconnector.com", "instance-b");

@@ -42,8 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two connector processes on one real PostgreSQL, the second one's clock shifted 60 s ahead with Debian's libfaketime
- * (twice the 30 s lease). Dotdigital is slow (2.5 s a call). By its own clock the second instance sees every live
+ * Two connector processes on one real PostgreSQL, the second one's clock shifted 30 s ahead with Debian's libfaketime
+ * (twice the 15 s lease). Dotdigital is slow (1.25 s a call, a twelfth of the lease). By its own clock the second instance sees every live
  * claim of the first as expired; on the database's clock none is, so every contact is written once, a newer choice
  * sent during a slow write is never overwritten by the older one, and the skew shows in health check store-clock.
  */
@@ -68,7 +68,7 @@ class SkewedClocksOnPostgresTest {
             stub.stubFor(get(urlPathEqualTo("/v2/data-fields")).willReturn(okJson(
                     "[{\"name\": \"NEWSLETTER\", \"type\": \"Boolean\", \"visibility\": \"Private\", \"defaultValue\": null}]")));
             stub.stubFor(patch(urlPathMatching("/contacts/v3/email/.*"))
-                    .willReturn(okJson("{\"contactId\": 1, \"status\": \"subscribed\"}").withFixedDelay(2500)));
+                    .willReturn(okJson("{\"contactId\": 1, \"status\": \"subscribed\"}").withFixedDelay(1250)));
         }
     }
 
@@ -84,7 +84,7 @@ class SkewedClocksOnPostgresTest {
 
     @Test
     void aClockAMinuteAheadTakesNoLiveClaimAndShowsInHealth() throws Exception {
-        Map<String, String> shifted = Map.of("LD_PRELOAD", libfaketime(), "FAKETIME", "+60s", "DONT_FAKE_MONOTONIC", "1");
+        Map<String, String> shifted = Map.of("LD_PRELOAD", libfaketime(), "FAKETIME", "+30s", "DONT_FAKE_MONOTONIC", "1");
         ConnectorProcess a = ConnectorProcess.start(properties("node-a", dotdigitalA), tmp.resolve("a.log"));
         try (a; ConnectorProcess b = ConnectorProcess.start(properties("node-b", dotdigitalB), tmp.resolve("b.log"), shifted)) {
             a.awaitReady(Duration.ofSeconds(90));
@@ -141,7 +141,7 @@ class SkewedClocksOnPostgresTest {
         p.put("sync.store.username", postgres.user());
         p.put("sync.instance-id", instance);
         p.put("sync.delivery.poll-interval-ms", "100");
-        p.put("sync.delivery.lease-ms", "30000");
+        p.put("sync.delivery.lease-ms", "15000"); // timings scaled down together: skew 2x lease, a call 1/12 of it
         p.put("sync.import.min-waiting-events", "0");
         p.put("sync.mapping-check.initial-delay-ms", "3600000");
         return p;

@@ -60,9 +60,44 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         dotdigital.start();
     }
 
+    /** In-memory stores of this class's tests; dropped once the class is done, since test JVMs are reused. */
+    private static final java.util.List<String> STORES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @AfterAll
     static void stopDotdigitalStub() {
         dotdigital.stop();
+        for (String store : STORES) { // each test's context is stopped by now
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(store, "sa", "");
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (java.sql.SQLException e) {
+                // already gone (a test shut it down on purpose)
+            }
+        }
+        STORES.clear();
+    }
+
+    /**
+     * The connector leaves closing its connection pool to the JVM's exit; test JVMs are reused, so the pool is closed
+     * when this test's Camel context stops (after its routes, before the next test), not left retrying a dropped
+     * in-memory database in the background of every later test.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void closeTheStoreWithTheContext() throws Exception {
+        io.consentsync.store.EventStore store = context.getRegistry().lookupByNameAndType("eventStore",
+                io.consentsync.store.EventStore.class);
+        if (store == null) {
+            return;
+        }
+        javax.sql.DataSource pool = store.dataSource();
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                if (pool instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+            }
+        }, true, true);
     }
 
     @AfterEach
@@ -87,6 +122,9 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     @Override
     public void configureContext(CamelContextConfiguration config) {
         super.configureContext(config);
+        // an exchange still waiting for a redelivery when a test ends need not hold the next test up for Camel's
+        // default 10 s; no in-process test checks the graceful shutdown (CrashRecoveryTest and friends use processes)
+        config.withShutdownTimeout(3);
         dotdigital.resetAll();
         stubDataFields();
         stubAccountInfo();
@@ -99,6 +137,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         String db = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(db, "sa", "")) {
             jdbcUrl = db + ";IFEXISTS=TRUE";
+            STORES.add(jdbcUrl);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
