@@ -69,7 +69,7 @@ class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
         String ddBasic = Base64.getEncoder().encodeToString(("apiuser-test@apiconnector.com:" + DOTDIGITAL_PASSWORD)
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(log).contains("Delivery to Dotdigital PAUSED (credentials)")
-                .as("the capture holds the connector's DEBUG lines").contains("DEBUG io.consentsync.dotdigital.DeliveryAttemptRecorder - events [")
+                .as("the capture holds the connector's DEBUG lines").contains("DEBUG io.consentsync.delivery.DeliveryAttemptRecorder - events [")
                 .as("and its startup").contains("Apache Camel");
         for (String secret : new String[] {DOTDIGITAL_PASSWORD, ADMIN_PASSWORD, CLIENT_SECRET,
                 token, ddBasic}) {

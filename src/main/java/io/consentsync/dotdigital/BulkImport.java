@@ -1,12 +1,16 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.FailedDeliveryRecorder;
+import io.consentsync.delivery.PauseDeferral;
+import io.consentsync.delivery.RateLimitDeferral;
+
 import io.consentsync.delivery.ExchangeVariables;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.config.IntegrationConfig;
 import io.consentsync.delivery.ContactBatch;
 import io.consentsync.delivery.ImportBatch;
-import io.consentsync.ordering.StaleWriteGuard;
+import io.consentsync.delivery.StaleWriteGuard;
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventOutcome;
 import io.consentsync.store.ReasonCode;

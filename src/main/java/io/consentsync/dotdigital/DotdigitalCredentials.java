@@ -1,5 +1,7 @@
 package io.consentsync.dotdigital;
 
+import io.consentsync.delivery.RateLimitDeferral;
+
 import io.consentsync.config.InvalidConfigurationException;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;

@@ -1,5 +1,7 @@
 package io.consentsync.observe;
 
+import io.consentsync.store.EventOutcomeListener;
+
 import io.consentsync.store.StoredEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package io.consentsync.observe;
 
+import io.consentsync.store.EventOutcomeListener;
+
 import io.consentsync.didomi.DidomiEvent;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;

@@ -1,6 +1,5 @@
 package io.consentsync.store;
 
-import io.consentsync.observe.EventOutcomeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

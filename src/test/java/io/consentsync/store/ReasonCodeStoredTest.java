@@ -1,6 +1,5 @@
 package io.consentsync.store;
 
-import io.consentsync.observe.EventOutcomeListener;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;

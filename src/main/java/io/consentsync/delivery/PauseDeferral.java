@@ -1,7 +1,8 @@
-package io.consentsync.dotdigital;
+package io.consentsync.delivery;
 
-import io.consentsync.delivery.ExchangeVariables;
-import io.consentsync.delivery.ContactBatch;
+import io.consentsync.dotdigital.AccountFailureObserver;
+import io.consentsync.dotdigital.DeliveryFailure;
+
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventStore;

@@ -1,7 +1,5 @@
-package io.consentsync.ordering;
+package io.consentsync.delivery;
 
-import io.consentsync.delivery.ExchangeVariables;
-import io.consentsync.delivery.ContactBatch;
 import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.StoredEvent;
 import org.apache.camel.Exchange;

@@ -1,8 +1,8 @@
-package io.consentsync.dotdigital;
+package io.consentsync.delivery;
 
-import io.consentsync.delivery.ExchangeVariables;
+import io.consentsync.dotdigital.DeliveryFailure;
+
 import io.consentsync.config.RetrySchedule;
-import io.consentsync.delivery.ContactBatch;
 import io.consentsync.observe.SyncMetrics;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;

@@ -1,6 +1,5 @@
-package io.consentsync.observe;
+package io.consentsync.store;
 
-import io.consentsync.store.StoredEvent;
 
 /** Told by the event store about every stored event and every final or retry outcome. */
 public interface EventOutcomeListener {

@@ -1,7 +1,7 @@
-package io.consentsync.dotdigital;
+package io.consentsync.delivery;
 
-import io.consentsync.delivery.ExchangeVariables;
-import io.consentsync.delivery.ContactBatch;
+import io.consentsync.dotdigital.DeliveryFailure;
+
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;

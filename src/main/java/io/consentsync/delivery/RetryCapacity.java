@@ -1,8 +1,8 @@
-package io.consentsync.dotdigital;
+package io.consentsync.delivery;
 
-import io.consentsync.delivery.ExchangeVariables;
+import io.consentsync.dotdigital.AccountPause;
+
 import io.consentsync.config.RetrySchedule;
-import io.consentsync.delivery.ContactBatch;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 

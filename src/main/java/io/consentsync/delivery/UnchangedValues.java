@@ -1,6 +1,5 @@
-package io.consentsync.dotdigital;
+package io.consentsync.delivery;
 
-import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.mapping.DataFieldCatalog;
 import org.apache.camel.Exchange;
 

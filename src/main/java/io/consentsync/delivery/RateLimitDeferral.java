@@ -1,7 +1,7 @@
-package io.consentsync.dotdigital;
+package io.consentsync.delivery;
 
-import io.consentsync.delivery.ExchangeVariables;
-import io.consentsync.delivery.ContactBatch;
+import io.consentsync.dotdigital.RateLimitGate;
+
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
