@@ -73,38 +73,38 @@ public class SyncConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
 
-        String passwordFileName = prop(props, "sync.dotdigital.password-file", null);
+        String passwordFileName = optional(props, "sync.dotdigital.password-file");
         DotdigitalCredentials credentials = new DotdigitalCredentials(passwordFileName == null ? null : Path.of(passwordFileName));
         CurrentIntegration current = new CurrentIntegration(
-                Path.of(prop(props, "sync.integration-file", "config/integration.json")),
-                prop(props, "sync.dotdigital.password", null), passwordFileName == null ? null : Path.of(passwordFileName),
+                Path.of(required(props, "sync.integration-file")),
+                optional(props, "sync.dotdigital.password"), passwordFileName == null ? null : Path.of(passwordFileName),
                 credentials);
         IntegrationConfig integration = current.get(); // the account (URL, API user) is fixed for the process
         RetrySchedule retry = new RetrySchedule(
-                intProp(props, "sync.retry.max-redeliveries", 6),
-                longProp(props, "sync.retry.initial-delay-ms", 5000),
-                Double.parseDouble(prop(props, "sync.retry.multiplier", "2")),
-                longProp(props, "sync.retry.max-delay-ms", 120000));
+                intProp(props, "sync.retry.max-redeliveries"),
+                longProp(props, "sync.retry.initial-delay-ms"),
+                Double.parseDouble(required(props, "sync.retry.multiplier")),
+                longProp(props, "sync.retry.max-delay-ms"));
         // values the YAML routes read as placeholders
         props.addOverrideProperty("dotdigital.base-url", integration.baseUrl());
         props.addOverrideProperty("sync.retry.delay-pattern", retry.delayPattern());
 
         String instanceId = instanceId(props);
-        long leaseMs = longProp(props, "sync.delivery.lease-ms", 30000);
+        long leaseMs = longProp(props, "sync.delivery.lease-ms");
         if (leaseMs < 3000) {
             throw new InvalidConfigurationException("sync.delivery.lease-ms must be at least 3000, found: " + leaseMs);
         }
         // renewed three times per lease: one missed heartbeat never costs a live instance its contacts
         props.addOverrideProperty("sync.delivery.lease-renew-ms", String.valueOf(leaseMs / 3));
         EventStore store = new EventStore(EventStoreDataSource.open(
-                prop(props, "sync.store.jdbc-url", EventStoreDataSource.DEFAULT_URL), prop(props, "sync.store.username", null),
-                prop(props, "sync.store.password", null), intProp(props, "sync.store.pool-size", 10)), instanceId, leaseMs, clock,
-                Duration.ofMillis(longProp(props, "sync.intake.max-consent-time-skew-ms", 60000)),
-                intProp(props, "sync.delivery.max-events-per-contact", 50));
+                required(props, "sync.store.jdbc-url"), optional(props, "sync.store.username"),
+                optional(props, "sync.store.password"), intProp(props, "sync.store.pool-size")), instanceId, leaseMs, clock,
+                Duration.ofMillis(longProp(props, "sync.intake.max-consent-time-skew-ms")),
+                intProp(props, "sync.delivery.max-events-per-contact"));
         int released = store.releaseOwnClaims();
 
-        String clientId = prop(props, "sync.webhook.client-id", null);
-        String clientSecret = prop(props, "sync.webhook.client-secret", null);
+        String clientId = optional(props, "sync.webhook.client-id");
+        String clientSecret = optional(props, "sync.webhook.client-secret");
         TokenSigner signer = null;
         if (clientSecret != null && !clientSecret.isEmpty()) {
             if (clientId == null || clientId.isEmpty()) {
@@ -114,17 +114,17 @@ public class SyncConfiguration implements CamelConfiguration {
         }
         DataFieldCatalog catalog = new DataFieldCatalog(clock, Duration.ofSeconds(60));
         RateLimitGate rateLimit = new RateLimitGate(clock,
-                Duration.ofMillis(longProp(props, "sync.rate-limit.default-pause-ms", 60000)),
-                Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms", 3600000)),
+                Duration.ofMillis(longProp(props, "sync.rate-limit.default-pause-ms")),
+                Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms")),
                 new RateLimitPauses(store.dataSource(), clock), java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
-                longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
-        long probeInterval = longProp(props, "sync.outage.probe-interval-ms", 30000);
+                longProp(props, "sync.rate-limit.shared-refresh-ms"));
+        long probeInterval = longProp(props, "sync.outage.probe-interval-ms");
         props.addOverrideProperty("sync.outage.probe-check-ms", String.valueOf(Math.max(100, Math.min(1000, probeInterval / 4))));
         AccountPause accountPause = new AccountPause(new DeliveryPauses(store.dataSource(), clock),
                 java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
-                intProp(props, "sync.outage.failure-threshold", 5),
+                intProp(props, "sync.outage.failure-threshold"),
                 Duration.ofMillis(probeInterval), clock,
-                longProp(props, "sync.rate-limit.shared-refresh-ms", 1000));
+                longProp(props, "sync.rate-limit.shared-refresh-ms"));
         MappingCheck mappingCheck = new MappingCheck(current, catalog, clock);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
@@ -147,19 +147,19 @@ public class SyncConfiguration implements CamelConfiguration {
         metrics.deliveryPaused("rate_limit", () -> !rateLimit.isOpen());
         metrics.deliveryPaused(AccountPause.OUTAGE, () -> accountPause.isPausedFor(AccountPause.OUTAGE));
         metrics.deliveryPaused(AccountPause.CREDENTIALS, () -> accountPause.isPausedFor(AccountPause.CREDENTIALS));
-        AdminAuthenticator admin = new AdminAuthenticator(prop(props, "sync.admin.username", "admin"),
-                prop(props, "sync.admin.password", null), intProp(props, "sync.admin.max-failed-logins", 10),
-                longProp(props, "sync.admin.lockout-seconds", 60), clock);
+        AdminAuthenticator admin = new AdminAuthenticator(required(props, "sync.admin.username"),
+                optional(props, "sync.admin.password"), intProp(props, "sync.admin.max-failed-logins"),
+                longProp(props, "sync.admin.lockout-seconds"), clock);
 
         registry.bind("integrationConfig", current);
         registry.bind("retrySchedule", retry);
         registry.bind("eventStore", store);
         registry.bind("errorResponder", new ErrorResponder());
         registry.bind("webhookAuthenticator", new WebhookAuthenticator(signer));
-        registry.bind("webhookEnvelopeParser", new WebhookEnvelopeParser(intProp(props, "sync.webhook.max-body-bytes", 262144)));
+        registry.bind("webhookEnvelopeParser", new WebhookEnvelopeParser(intProp(props, "sync.webhook.max-body-bytes")));
         registry.bind("eventClassifier", new EventClassifier(current));
         registry.bind("oauthTokenEndpoint", new OAuthTokenEndpoint(signer, clientSecret,
-                longProp(props, "sync.webhook.token-ttl-seconds", 3600)));
+                longProp(props, "sync.webhook.token-ttl-seconds")));
         registry.bind("consentMapper", new ConsentMapper(current));
         registry.bind("dataFieldCatalog", catalog);
         registry.bind("dataFieldConverter", new DataFieldConverter(catalog));
@@ -167,13 +167,13 @@ public class SyncConfiguration implements CamelConfiguration {
         StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store, clock));
         registry.bind("staleWriteGuard", guard);
         RateLimitDeferral deferral = new RateLimitDeferral(rateLimit, store);
-        Duration giveUpAfter = Duration.ofMillis(longProp(props, "sync.retry.give-up-after-ms", 259200000));
+        Duration giveUpAfter = Duration.ofMillis(longProp(props, "sync.retry.give-up-after-ms"));
         // the horizon is also enforced on events a long pause keeps from any attempt: checked a tenth as often
         props.addOverrideProperty("sync.retry.give-up-check-ms",
                 String.valueOf(Math.max(1000, Math.min(60000, giveUpAfter.toMillis() / 10))));
         props.addOverrideProperty("sync.retry.give-up-after-ms", String.valueOf(giveUpAfter.toMillis()));
         FailedDeliveryRecorder failedDelivery = new FailedDeliveryRecorder(store, retry,
-                Duration.ofMillis(longProp(props, "sync.retry.park-max-delay-ms", 900000)), giveUpAfter, clock);
+                Duration.ofMillis(longProp(props, "sync.retry.park-max-delay-ms")), giveUpAfter, clock);
         AccountFailureObserver accountFailures = new AccountFailureObserver(accountPause);
         PauseDeferral pauseDeferral = new PauseDeferral(store, mappingCheck, clock);
         registry.bind("accountPause", accountPause);
@@ -181,8 +181,8 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("pauseDeferral", pauseDeferral);
         registry.bind("bulkImport", new BulkImport(current, store, guard, rateLimit, deferral, failedDelivery,
                 accountFailures, pauseDeferral, clock,
-                longProp(props, "sync.import.min-waiting-events", 200),
-                Duration.ofMillis(longProp(props, "sync.import.max-wait-ms", 1800000))));
+                longProp(props, "sync.import.min-waiting-events"),
+                Duration.ofMillis(longProp(props, "sync.import.max-wait-ms"))));
         registry.bind("importBatchCollector", new ImportBatchCollector());
         registry.bind("rateLimitGate", rateLimit);
         registry.bind("rateLimitDeferral", deferral);
@@ -226,7 +226,7 @@ public class SyncConfiguration implements CamelConfiguration {
      */
     private static RetryCapacity retryCapacity(CamelContext context, PropertiesComponent props, RetrySchedule retry,
                                                AccountPause pause) {
-        int max = intProp(props, "sync.retry.max-in-memory", 500);
+        int max = intProp(props, "sync.retry.max-in-memory");
         Integer queue = context.getExecutorServiceManager().getDefaultThreadPoolProfile().getMaxQueueSize();
         if (max < 1 || (queue != null && queue > 0 && max >= queue)) {
             throw new InvalidConfigurationException("sync.retry.max-in-memory must be between 1 and "
@@ -240,7 +240,7 @@ public class SyncConfiguration implements CamelConfiguration {
      * distinct for two instances on one host: host name and HTTP port, unless sync.instance-id says otherwise.
      */
     private static String instanceId(PropertiesComponent props) {
-        String id = prop(props, "sync.instance-id", null);
+        String id = optional(props, "sync.instance-id");
         if (id != null && !id.isBlank()) {
             return id;
         }
@@ -250,21 +250,28 @@ public class SyncConfiguration implements CamelConfiguration {
         } catch (UnknownHostException e) {
             host = "localhost";
         }
-        return host + ":" + prop(props, "camel.server.port", "8080");
+        return host + ":" + required(props, "camel.server.port");
     }
 
-    private static String prop(PropertiesComponent props, String key, String fallback) {
-        return props.resolveProperty(key).filter(v -> !v.isEmpty()).orElse(fallback);
+    /** A key whose empty value means "not set" (a password, an optional file). */
+    private static String optional(PropertiesComponent props, String key) {
+        return props.resolveProperty(key).filter(v -> !v.isEmpty()).orElse(null);
     }
 
-    private static int intProp(PropertiesComponent props, String key, int fallback) {
-        return (int) longProp(props, key, fallback);
+    /** Defaults live in application.properties only (the jar carries a copy): a key missing there is a mistake. */
+    private static String required(PropertiesComponent props, String key) {
+        return props.resolveProperty(key).filter(v -> !v.isBlank()).orElseThrow(() ->
+                new InvalidConfigurationException(key + " is not set: application.properties (or -D" + key + ") must give it"));
     }
 
-    private static long longProp(PropertiesComponent props, String key, long fallback) {
-        String v = prop(props, key, null);
+    private static int intProp(PropertiesComponent props, String key) {
+        return (int) longProp(props, key);
+    }
+
+    private static long longProp(PropertiesComponent props, String key) {
+        String v = required(props, key);
         try {
-            return v == null ? fallback : Long.parseLong(v.trim());
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new InvalidConfigurationException(key + " must be a whole number, found: " + v);
         }

@@ -32,8 +32,6 @@ import java.util.stream.Stream;
  */
 public final class EventStoreDataSource {
 
-    public static final String DEFAULT_URL = "jdbc:h2:file:./data/consent-sync;QUERY_CACHE_SIZE=64;WRITE_DELAY=0";
-
     private static final Logger LOG = LoggerFactory.getLogger(EventStoreDataSource.class);
     private static final Pattern IF_EXISTS = Pattern.compile("(?i);\\s*IFEXISTS\\s*=\\s*TRUE");
     private static final Pattern WRITE_DELAY = Pattern.compile("(?i);\\s*WRITE_DELAY\\s*=\\s*([^;]*)");
