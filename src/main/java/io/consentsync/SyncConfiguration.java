@@ -96,9 +96,11 @@ public class SyncConfiguration implements CamelConfiguration {
         }
         // renewed three times per lease: one missed heartbeat never costs a live instance its contacts
         props.addOverrideProperty("sync.delivery.lease-renew-ms", String.valueOf(leaseMs / 3));
-        EventStore store = new EventStore(EventStoreDataSource.open(
+        javax.sql.DataSource pool = EventStoreDataSource.open(
                 required(props, "sync.store.jdbc-url"), optional(props, "sync.store.username"),
-                optional(props, "sync.store.password"), intProp(props, "sync.store.pool-size")), instanceId, leaseMs, clock,
+                optional(props, "sync.store.password"), intProp(props, "sync.store.pool-size"));
+        closeWhenCamelStops(context, pool);
+        EventStore store = new EventStore(pool, instanceId, leaseMs, clock,
                 Duration.ofMillis(longProp(props, "sync.intake.max-consent-time-skew-ms")),
                 intProp(props, "sync.delivery.max-events-per-contact"));
         int released = store.releaseOwnClaims();
@@ -251,6 +253,25 @@ public class SyncConfiguration implements CamelConfiguration {
             host = "localhost";
         }
         return host + ":" + required(props, "camel.server.port");
+    }
+
+    /**
+     * The connection pool closes after the routes have stopped (services stop after them): without it a stopped
+     * context's pool kept retrying its database in the background, which is what a test JVM running many contexts saw.
+     */
+    private static void closeWhenCamelStops(CamelContext context, javax.sql.DataSource pool) {
+        try {
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() throws Exception {
+                    if (pool instanceof AutoCloseable closeable) {
+                        closeable.close();
+                    }
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A key whose empty value means "not set" (a password, an optional file). */
