@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The connector as a separate JVM (java -cp ... io.consentsync.App from the repo root), for tests that must kill a
- * real process or watch it exit.
+ * The connector as a separate JVM (java -cp ... io.consentsync.App, from the repo root unless told otherwise), for tests
+ * that must kill a real process, watch it exit or start it elsewhere.
  */
 public final class ConnectorProcess implements AutoCloseable {
 
@@ -40,6 +40,15 @@ public final class ConnectorProcess implements AutoCloseable {
     /** With extra environment variables, e.g. libfaketime's {@code LD_PRELOAD} and {@code FAKETIME}. */
     public static ConnectorProcess start(Map<String, String> properties, Path log, Map<String, String> environment)
             throws IOException {
+        return start(properties, log, environment, null);
+    }
+
+    /**
+     * Started in {@code workingDirectory} instead of the repo root (null: the repo root), e.g. an empty directory
+     * where no routes/ or application.properties exist and the copies on the classpath (target/classes) are used.
+     */
+    public static ConnectorProcess start(Map<String, String> properties, Path log, Map<String, String> environment,
+            Path workingDirectory) throws IOException {
         int port = AvailablePortFinder.getNextAvailable();
         int management = AvailablePortFinder.getNextAvailable();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -50,6 +59,9 @@ public final class ConnectorProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         Process p = builder.start();
         return new ConnectorProcess(p, log, port, management);
     }
