@@ -39,7 +39,9 @@ import io.consentsync.observe.OutcomeLog;
 import io.consentsync.observe.StoreClockHealthCheck;
 import io.consentsync.observe.SyncMetrics;
 import io.consentsync.delivery.StaleWriteGuard;
+import io.consentsync.store.ContactClaims;
 import io.consentsync.store.ContactFieldStates;
+import io.consentsync.store.EventQueries;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.EventStoreDataSource;
 import io.consentsync.store.DeliveryPauses;
@@ -53,6 +55,7 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -96,14 +99,16 @@ public class SyncConfiguration implements CamelConfiguration {
         }
         // renewed three times per lease: one missed heartbeat never costs a live instance its contacts
         props.addOverrideProperty("sync.delivery.lease-renew-ms", String.valueOf(leaseMs / 3));
-        javax.sql.DataSource pool = EventStoreDataSource.open(
+        DataSource database = EventStoreDataSource.open(
                 required(props, "sync.store.jdbc-url"), optional(props, "sync.store.username"),
                 optional(props, "sync.store.password"), intProp(props, "sync.store.pool-size"));
-        closeWhenCamelStops(context, pool);
-        EventStore store = new EventStore(pool, instanceId, leaseMs, clock,
+        closeWhenCamelStops(context, database);
+        ContactClaims claims = new ContactClaims(database, instanceId, leaseMs);
+        EventQueries queries = new EventQueries(database);
+        EventStore store = new EventStore(database, claims, queries, clock,
                 Duration.ofMillis(longProp(props, "sync.intake.max-consent-time-skew-ms")),
                 intProp(props, "sync.delivery.max-events-per-contact"));
-        int released = store.releaseOwnClaims();
+        int released = claims.releaseOwnClaims();
 
         String clientId = optional(props, "sync.webhook.client-id");
         String clientSecret = optional(props, "sync.webhook.client-secret");
@@ -118,11 +123,11 @@ public class SyncConfiguration implements CamelConfiguration {
         RateLimitGate rateLimit = new RateLimitGate(clock,
                 Duration.ofMillis(longProp(props, "sync.rate-limit.default-pause-ms")),
                 Duration.ofMillis(longProp(props, "sync.rate-limit.max-pause-ms")),
-                new RateLimitPauses(store.dataSource(), clock), java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
+                new RateLimitPauses(database, clock), java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
                 longProp(props, "sync.rate-limit.shared-refresh-ms"));
         long probeInterval = longProp(props, "sync.outage.probe-interval-ms");
         props.addOverrideProperty("sync.outage.probe-check-ms", String.valueOf(Math.max(100, Math.min(1000, probeInterval / 4))));
-        AccountPause accountPause = new AccountPause(new DeliveryPauses(store.dataSource(), clock),
+        AccountPause accountPause = new AccountPause(new DeliveryPauses(database, clock),
                 java.util.Objects.requireNonNullElse(integration.username(), ""), instanceId,
                 intProp(props, "sync.outage.failure-threshold"),
                 Duration.ofMillis(probeInterval), clock,
@@ -134,14 +139,14 @@ public class SyncConfiguration implements CamelConfiguration {
             health.register(new EventStoreHealthCheck(store));
         }
         DotdigitalHealthCheck dotdigitalHealth = new DotdigitalHealthCheck(current, mappingCheck, accountPause);
-        StoreClockHealthCheck storeClock = new StoreClockHealthCheck(store, clock, Duration.ofMillis(leaseMs / 10));
+        StoreClockHealthCheck storeClock = new StoreClockHealthCheck(claims, clock, Duration.ofMillis(leaseMs / 10));
         registry.bind("storeClock", storeClock);
         if (health != null) {
             health.register(dotdigitalHealth);
             health.register(storeClock);
         }
         SyncMetrics metrics = new SyncMetrics(context, clock);
-        metrics.watch(store);
+        metrics.watch(queries);
         store.addListener(metrics);
         store.addListener(new OutcomeLog(clock));
         rateLimit.onPause(metrics::rateLimitPause);
@@ -156,6 +161,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("integrationConfig", current);
         registry.bind("retrySchedule", retry);
         registry.bind("eventStore", store);
+        registry.bind("contactClaims", claims);
         registry.bind("errorResponder", new ErrorResponder());
         registry.bind("webhookAuthenticator", new WebhookAuthenticator(signer));
         registry.bind("webhookEnvelopeParser", new WebhookEnvelopeParser(intProp(props, "sync.webhook.max-body-bytes")));
@@ -166,22 +172,22 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("dataFieldCatalog", catalog);
         registry.bind("dataFieldConverter", new DataFieldConverter(catalog));
         registry.bind("contactLookupStrategy", new ContactLookupStrategy());
-        StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(store, clock));
+        StaleWriteGuard guard = new StaleWriteGuard(new ContactFieldStates(claims, clock));
         registry.bind("staleWriteGuard", guard);
-        RateLimitDeferral deferral = new RateLimitDeferral(rateLimit, store);
+        RateLimitDeferral deferral = new RateLimitDeferral(rateLimit, store, claims);
         Duration giveUpAfter = Duration.ofMillis(longProp(props, "sync.retry.give-up-after-ms"));
         // the horizon is also enforced on events a long pause keeps from any attempt: checked a tenth as often
         props.addOverrideProperty("sync.retry.give-up-check-ms",
                 String.valueOf(Math.max(1000, Math.min(60000, giveUpAfter.toMillis() / 10))));
         props.addOverrideProperty("sync.retry.give-up-after-ms", String.valueOf(giveUpAfter.toMillis()));
-        FailedDeliveryRecorder failedDelivery = new FailedDeliveryRecorder(store, retry,
+        FailedDeliveryRecorder failedDelivery = new FailedDeliveryRecorder(store, claims, retry,
                 Duration.ofMillis(longProp(props, "sync.retry.park-max-delay-ms")), giveUpAfter, clock);
         AccountFailureObserver accountFailures = new AccountFailureObserver(accountPause);
-        PauseDeferral pauseDeferral = new PauseDeferral(store, mappingCheck, clock);
+        PauseDeferral pauseDeferral = new PauseDeferral(store, claims, mappingCheck, clock);
         registry.bind("accountPause", accountPause);
         registry.bind("accountFailureObserver", accountFailures);
         registry.bind("pauseDeferral", pauseDeferral);
-        registry.bind("bulkImport", new BulkImport(current, store, guard, rateLimit, deferral, failedDelivery,
+        registry.bind("bulkImport", new BulkImport(current, store, queries, claims, guard, rateLimit, deferral, failedDelivery,
                 accountFailures, pauseDeferral, clock,
                 longProp(props, "sync.import.min-waiting-events"),
                 Duration.ofMillis(longProp(props, "sync.import.max-wait-ms"))));
@@ -196,7 +202,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("deliveryOutcomes", new DeliveryOutcomes(store, accountPause));
         registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store, current, dotdigitalHealth, rateLimit, accountPause,
+        registry.bind("adminEventsApi", new AdminEventsApi(store, queries, current, dotdigitalHealth, rateLimit, accountPause,
                 mappingCheck));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
@@ -259,7 +265,7 @@ public class SyncConfiguration implements CamelConfiguration {
      * The connection pool closes after the routes have stopped (services stop after them): without it a stopped
      * context's pool kept retrying its database in the background, which is what a test JVM running many contexts saw.
      */
-    private static void closeWhenCamelStops(CamelContext context, javax.sql.DataSource pool) {
+    private static void closeWhenCamelStops(CamelContext context, DataSource pool) {
         try {
             context.addService(new org.apache.camel.support.service.ServiceSupport() {
                 @Override

@@ -7,6 +7,7 @@ import org.apache.camel.health.HealthCheck;
 import io.consentsync.http.RejectedRequestException;
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.store.EventStatus;
+import io.consentsync.store.EventQueries;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
 
@@ -23,15 +24,17 @@ public class AdminEventsApi {
     private static final int MAX_LIMIT = 500;
 
     private final EventStore store;
+    private final EventQueries queries;
     private final java.util.function.Supplier<IntegrationConfig> config;
     private final HealthCheck dotdigital;
     private final RateLimitGate rateLimit;
     private final AccountPause accountPause;
     private final MappingCheck mapping;
 
-    public AdminEventsApi(EventStore store, java.util.function.Supplier<IntegrationConfig> config, HealthCheck dotdigital, RateLimitGate rateLimit,
-                          AccountPause accountPause, MappingCheck mapping) {
+    public AdminEventsApi(EventStore store, EventQueries queries, java.util.function.Supplier<IntegrationConfig> config,
+                          HealthCheck dotdigital, RateLimitGate rateLimit, AccountPause accountPause, MappingCheck mapping) {
         this.store = store;
+        this.queries = queries;
         this.config = config;
         this.dotdigital = dotdigital;
         this.rateLimit = rateLimit;
@@ -41,7 +44,7 @@ public class AdminEventsApi {
 
     /** What the status page shows: the pipeline counts, the last dead events, Dotdigital's health, the pause. */
     public Map<String, Object> summary() {
-        Map<EventStatus, Long> byStatus = store.countByStatus();
+        Map<EventStatus, Long> byStatus = queries.countByStatus();
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("received", byStatus.values().stream().mapToLong(Long::longValue).sum());
         counts.put("waiting", byStatus.getOrDefault(EventStatus.PENDING, 0L) + byStatus.getOrDefault(EventStatus.RETRYING, 0L));
@@ -54,7 +57,7 @@ public class AdminEventsApi {
         dd.put("message", health.getMessage().orElse(null));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("counts", counts);
-        answer.put("recentDead", store.list(EventStatus.DEAD, 10).stream().map(StoredEvent::view).toList());
+        answer.put("recentDead", queries.list(EventStatus.DEAD, 10).stream().map(StoredEvent::view).toList());
         answer.put("dotdigital", dd);
         answer.put("rateLimit", rateLimit.view());
         answer.put("deliveryPauses", deliveryPauses());
@@ -86,7 +89,7 @@ public class AdminEventsApi {
     public Map<String, Object> contactHistory(String organizationUserId) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("organizationUserId", organizationUserId);
-        answer.put("events", store.listByContact(config.get().contactKey(organizationUserId)).stream().map(StoredEvent::view).toList());
+        answer.put("events", queries.listByContact(config.get().contactKey(organizationUserId)).stream().map(StoredEvent::view).toList());
         return answer;
     }
 
@@ -118,7 +121,7 @@ public class AdminEventsApi {
     }
 
     public Map<String, Object> get(String id) {
-        return store.find(id).map(StoredEvent::view).orElseThrow(() -> notFound(id));
+        return queries.find(id).map(StoredEvent::view).orElseThrow(() -> notFound(id));
     }
 
     public List<Map<String, Object>> list(String status, String limit) {
@@ -143,7 +146,7 @@ public class AdminEventsApi {
                         "limit must be a whole number from 1 to " + MAX_LIMIT);
             }
         }
-        return store.list(filter, max).stream().map(StoredEvent::view).toList();
+        return queries.list(filter, max).stream().map(StoredEvent::view).toList();
     }
 
     public Map<String, Object> replay(String id) {

@@ -4,6 +4,7 @@ import io.consentsync.dotdigital.DeliveryFailure;
 
 import io.consentsync.store.Claim;
 import io.consentsync.store.EventStatus;
+import io.consentsync.store.ContactClaims;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -25,14 +26,16 @@ import java.time.Duration;
 public class FailedDeliveryRecorder implements Processor {
 
     private final EventStore store;
+    private final ContactClaims claims;
     private final RetrySchedule schedule;
     private final Duration parkMax;
     private final Duration giveUpAfter;
     private final Clock clock;
 
-    public FailedDeliveryRecorder(EventStore store, RetrySchedule schedule, Duration parkMax, Duration giveUpAfter,
-                                  Clock clock) {
+    public FailedDeliveryRecorder(EventStore store, ContactClaims claims, RetrySchedule schedule, Duration parkMax,
+                                  Duration giveUpAfter, Clock clock) {
         this.store = store;
+        this.claims = claims;
         this.schedule = schedule;
         this.parkMax = parkMax;
         this.giveUpAfter = giveUpAfter;
@@ -44,7 +47,7 @@ public class FailedDeliveryRecorder implements Processor {
         ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         if (batch == null) {
             // the batch could not be loaded (the store failed): its events still wait, free the contact for later
-            store.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
+            claims.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
             return;
         }
         // logged by the store's outcome log

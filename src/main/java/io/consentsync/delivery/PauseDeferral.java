@@ -5,6 +5,7 @@ import io.consentsync.dotdigital.DeliveryFailure;
 
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.store.Claim;
+import io.consentsync.store.ContactClaims;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -20,11 +21,13 @@ import java.time.Clock;
 public class PauseDeferral implements Processor {
 
     private final EventStore store;
+    private final ContactClaims claims;
     private final MappingCheck mapping;
     private final Clock clock;
 
-    public PauseDeferral(EventStore store, MappingCheck mapping, Clock clock) {
+    public PauseDeferral(EventStore store, ContactClaims claims, MappingCheck mapping, Clock clock) {
         this.store = store;
+        this.claims = claims;
         this.mapping = mapping;
         this.clock = clock;
     }
@@ -33,7 +36,7 @@ public class PauseDeferral implements Processor {
     public void process(Exchange exchange) {
         ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         if (batch == null) {
-            store.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
+            claims.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
             return;
         }
         defer(batch, DeliveryFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)).reason());

@@ -2,6 +2,7 @@ package io.consentsync.delivery;
 
 import io.consentsync.dotdigital.RateLimitGate;
 
+import io.consentsync.store.ContactClaims;
 import io.consentsync.store.EventStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -17,10 +18,12 @@ public class RateLimitDeferral implements Processor {
 
     private final RateLimitGate gate;
     private final EventStore store;
+    private final ContactClaims claims;
 
-    public RateLimitDeferral(RateLimitGate gate, EventStore store) {
+    public RateLimitDeferral(RateLimitGate gate, EventStore store, ContactClaims claims) {
         this.gate = gate;
         this.store = store;
+        this.claims = claims;
     }
 
     @Override
@@ -29,7 +32,7 @@ public class RateLimitDeferral implements Processor {
         Instant until = caught instanceof HttpOperationFailedException http ? gate.onTooManyRequests(http) : gate.pausedUntil();
         ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
         if (batch == null) { // refused before the batch was loaded
-            store.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, io.consentsync.store.Claim.class));
+            claims.releaseContact(exchange.getVariable(ExchangeVariables.CLAIM, io.consentsync.store.Claim.class));
             return;
         }
         defer(batch, until);

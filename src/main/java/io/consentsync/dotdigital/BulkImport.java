@@ -15,6 +15,8 @@ import io.consentsync.store.Claim;
 import io.consentsync.store.EventOutcome;
 import io.consentsync.store.ReasonCode;
 import io.consentsync.store.EventStatus;
+import io.consentsync.store.ContactClaims;
+import io.consentsync.store.EventQueries;
 import io.consentsync.store.EventStore;
 import io.consentsync.store.StoredEvent;
 import org.apache.camel.Exchange;
@@ -48,6 +50,8 @@ public class BulkImport {
 
     private final java.util.function.Supplier<IntegrationConfig> config;
     private final EventStore store;
+    private final EventQueries queries;
+    private final ContactClaims claims;
     private final StaleWriteGuard guard;
     private final RateLimitGate rateLimit;
     private final RateLimitDeferral deferral;
@@ -58,11 +62,14 @@ public class BulkImport {
     private final long minWaitingEvents;
     private final Duration maxWait;
 
-    public BulkImport(java.util.function.Supplier<IntegrationConfig> config, EventStore store, StaleWriteGuard guard, RateLimitGate rateLimit,
-                      RateLimitDeferral deferral, FailedDeliveryRecorder failures, AccountFailureObserver accountFailures,
+    public BulkImport(java.util.function.Supplier<IntegrationConfig> config, EventStore store, EventQueries queries,
+                      ContactClaims claims, StaleWriteGuard guard, RateLimitGate rateLimit, RateLimitDeferral deferral,
+                      FailedDeliveryRecorder failures, AccountFailureObserver accountFailures,
                       PauseDeferral pauseDeferral, Clock clock, long minWaitingEvents, Duration maxWait) {
         this.config = config;
         this.store = store;
+        this.queries = queries;
+        this.claims = claims;
         this.guard = guard;
         this.rateLimit = rateLimit;
         this.deferral = deferral;
@@ -76,7 +83,7 @@ public class BulkImport {
 
     /** Upsert mode with a burst due now (not counting events that wait out a retry or pause): the import route takes over from single-contact writes. */
     public boolean manyWaiting() {
-        return config.get().upsertMode() && minWaitingEvents > 0 && store.countDue() >= minWaitingEvents;
+        return config.get().upsertMode() && minWaitingEvents > 0 && queries.countDue() >= minWaitingEvents;
     }
 
     /** Body: the import request for the collected contacts (variable {@code importBatch}). */
@@ -162,7 +169,7 @@ public class BulkImport {
         if (batch == null) { // failed while preparing: free what was claimed, it is retried at the next poll
             List<Claim> claimed = exchange.getVariable(ExchangeVariables.CLAIMED_CONTACTS, List.class);
             if (claimed != null) {
-                claimed.forEach(store::releaseContact);
+                claimed.forEach(claims::releaseContact);
             }
             LOG.warn("bulk import preparation failed: {}", DeliveryFailure.of(error).reason());
             return;

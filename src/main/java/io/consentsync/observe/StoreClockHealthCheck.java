@@ -1,6 +1,6 @@
 package io.consentsync.observe;
 
-import io.consentsync.store.EventStore;
+import io.consentsync.store.ContactClaims;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.slf4j.Logger;
@@ -21,15 +21,15 @@ public class StoreClockHealthCheck extends AbstractHealthCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreClockHealthCheck.class);
 
-    private final EventStore store;
+    private final ContactClaims claims;
     private final Clock clock;
     private final Duration tolerance;
     private volatile Duration skew; // database minus JVM; null until measured
     private volatile boolean warned;
 
-    public StoreClockHealthCheck(EventStore store, Clock clock, Duration tolerance) {
+    public StoreClockHealthCheck(ContactClaims claims, Clock clock, Duration tolerance) {
         super("consent-sync", "store-clock");
-        this.store = store;
+        this.claims = claims;
         this.clock = clock;
         this.tolerance = tolerance;
     }
@@ -47,7 +47,7 @@ public class StoreClockHealthCheck extends AbstractHealthCheck {
     /** Reads the database's time, against the middle of the round trip on this JVM's clock. */
     public Duration measure() {
         Instant before = clock.instant();
-        Instant database = store.databaseTime();
+        Instant database = claims.databaseTime();
         Instant after = clock.instant();
         Duration measured = Duration.between(before.plus(Duration.between(before, after).dividedBy(2)), database);
         skew = measured;

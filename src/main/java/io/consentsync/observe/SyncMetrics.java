@@ -3,7 +3,7 @@ package io.consentsync.observe;
 import io.consentsync.store.EventOutcomeListener;
 
 import io.consentsync.didomi.DidomiEvent;
-import io.consentsync.store.EventStore;
+import io.consentsync.store.EventQueries;
 import io.consentsync.store.StoredEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -34,9 +34,9 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
     private final CamelContext context;
     private final Clock clock;
     private volatile MeterRegistry registry;
-    private volatile EventStore.WaitingSummary waiting = new EventStore.WaitingSummary(0, null);
+    private volatile EventQueries.WaitingSummary waiting = new EventQueries.WaitingSummary(0, null);
     private volatile Instant waitingReadAt = Instant.EPOCH;
-    private EventStore store;
+    private EventQueries queries;
     /** Held here: a gauge keeps its object only weakly, and a lambda nobody else holds would read NaN after a GC. */
     private final Map<String, BooleanSupplier> pauses = new ConcurrentHashMap<>();
 
@@ -62,8 +62,8 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
         return registry;
     }
 
-    public void watch(EventStore store) {
-        this.store = store;
+    public void watch(EventQueries queries) {
+        this.queries = queries;
     }
 
     /** Gauge consent_sync_delivery_paused{reason}: 1 while that reason pauses delivery, else 0. */
@@ -91,10 +91,10 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
     }
 
     /** Store queries for the gauges, at most once every 5 s. */
-    private EventStore.WaitingSummary waiting() {
-        if (store != null && waitingReadAt.plusSeconds(5).isBefore(clock.instant())) {
+    private EventQueries.WaitingSummary waiting() {
+        if (queries != null && waitingReadAt.plusSeconds(5).isBefore(clock.instant())) {
             try {
-                waiting = store.waitingSummary();
+                waiting = queries.waitingSummary();
             } catch (RuntimeException e) {
                 // store down: keep the last figures, readiness says so
             }

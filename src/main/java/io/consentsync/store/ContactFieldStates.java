@@ -12,10 +12,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
-import static io.consentsync.store.EventStore.at;
-import static io.consentsync.store.EventStore.bind;
-import static io.consentsync.store.EventStore.isUniqueViolation;
-import static io.consentsync.store.EventStore.unavailable;
+import static io.consentsync.store.Jdbc.at;
+import static io.consentsync.store.Jdbc.bind;
+import static io.consentsync.store.Jdbc.isUniqueViolation;
+import static io.consentsync.store.Jdbc.unavailable;
 
 /** Per contact and data field: the consent time (and version) of the value last written to Dotdigital. */
 public class ContactFieldStates {
@@ -29,13 +29,14 @@ public class ContactFieldStates {
         }
     }
 
-    private final EventStore store;
+    private final ContactClaims claims;
     private final DataSource dataSource;
     private final Clock clock;
 
-    public ContactFieldStates(EventStore store, Clock clock) {
-        this.store = store;
-        this.dataSource = store.dataSource();
+    /** Recording is fenced by this instance's claims, on their data source. */
+    public ContactFieldStates(ContactClaims claims, Clock clock) {
+        this.claims = claims;
+        this.dataSource = claims.dataSource();
         this.clock = clock;
     }
 
@@ -75,7 +76,7 @@ public class ContactFieldStates {
                          + "and (consent_time < ? or (consent_time = ? and consent_version <= ?))");
                  PreparedStatement insert = c.prepareStatement("insert into contact_field_state (contact_key, field_name, "
                          + "consent_time, consent_version, event_id, written_at) values (?, ?, ?, ?, ?, ?)")) {
-                if (!store.holds(c, claim, "field states")) {
+                if (!claims.holds(c, claim, "field states")) {
                     c.rollback();
                     return;
                 }

@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
-import static io.consentsync.store.EventStore.bind;
-import static io.consentsync.store.EventStore.isUniqueViolation;
-import static io.consentsync.store.EventStore.unavailable;
+import static io.consentsync.store.Jdbc.bind;
+import static io.consentsync.store.Jdbc.isUniqueViolation;
+import static io.consentsync.store.Jdbc.unavailable;
 
 /**
  * Delivery paused for a whole Dotdigital account (per API user) in the shared store, so every instance stops and only
@@ -61,7 +61,7 @@ public class DeliveryPauses {
     public boolean start(String apiUser, String reason, String detail, Integer statusCode, String setBy, Duration firstProbe) {
         String why = detail == null || detail.length() <= 500 ? detail : detail.substring(0, 500);
         try (Connection c = dataSource.getConnection()) {
-            OffsetDateTime now = EventStore.databaseTime(c);
+            OffsetDateTime now = Jdbc.databaseTime(c);
             try (PreparedStatement insert = c.prepareStatement("insert into delivery_pause (api_user, reason, detail, "
                     + "status_code, since, next_probe_at, set_by) values (?, ?, ?, ?, ?, ?, ?)")) {
                 bind(insert, apiUser, reason, why, statusCode, now, now.plus(firstProbe), setBy);
@@ -88,7 +88,7 @@ public class DeliveryPauses {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("update delivery_pause set next_probe_at = ? "
                      + "where api_user = ? and next_probe_at <= current_timestamp")) {
-            bind(ps, EventStore.databaseTime(c).plus(interval), apiUser);
+            bind(ps, Jdbc.databaseTime(c).plus(interval), apiUser);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw unavailable("cannot take the probe slot", e);

@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
-import static io.consentsync.store.EventStore.bind;
-import static io.consentsync.store.EventStore.isUniqueViolation;
-import static io.consentsync.store.EventStore.unavailable;
+import static io.consentsync.store.Jdbc.bind;
+import static io.consentsync.store.Jdbc.isUniqueViolation;
+import static io.consentsync.store.Jdbc.unavailable;
 
 /**
  * Dotdigital rate-limit pauses per API user, in the shared store, so every instance holds back together. A pause's end
@@ -57,7 +57,7 @@ public class RateLimitPauses {
         try (Connection c = dataSource.getConnection();
              PreparedStatement update = c.prepareStatement("update rate_limit_pause set paused_until = ?, reason = ?, "
                      + "set_by = ? where api_user = ? and paused_until < ?")) {
-            OffsetDateTime end = EventStore.databaseTime(c).plus(Duration.between(clock.instant(), until));
+            OffsetDateTime end = Jdbc.databaseTime(c).plus(Duration.between(clock.instant(), until));
             bind(update, end, why, setBy, apiUser, end);
             if (update.executeUpdate() == 1) {
                 return;

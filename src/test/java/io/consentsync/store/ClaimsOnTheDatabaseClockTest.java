@@ -36,8 +36,14 @@ class ClaimsOnTheDatabaseClockTest {
         db = h2;
     }
 
-    private EventStore instance(String id, Clock clock) {
-        return new EventStore(db, id, LEASE_MS, clock, Duration.ofMinutes(5), 50);
+    /** One instance of the connector on the shared store: its writes, its claims, its reads. */
+    private record Instance(EventStore store, ContactClaims claims, EventQueries queries) {
+    }
+
+    private Instance instance(String id, Clock clock) {
+        ContactClaims claims = new ContactClaims(db, id, LEASE_MS);
+        EventQueries queries = new EventQueries(db);
+        return new Instance(new EventStore(db, claims, queries, clock, Duration.ofMinutes(5), 50), claims, queries);
     }
 
     private static NewEvent event(String id, String contact) {
@@ -47,80 +53,80 @@ class ClaimsOnTheDatabaseClockTest {
 
     @Test
     void anInstanceWhoseClockRunsAheadDoesNotTakeLiveClaims() {
-        EventStore first = instance("first", Clock.systemUTC());
-        EventStore ahead = instance("ahead", AHEAD);
+        Instance first = instance("first", Clock.systemUTC());
+        Instance ahead = instance("ahead", AHEAD);
         for (int i = 0; i < 5; i++) {
-            first.accept(event("e" + i, "c" + i + "@example.com"));
+            first.store().accept(event("e" + i, "c" + i + "@example.com"));
         }
 
-        assertThat(first.claimDueContacts(10)).hasSize(5);
+        assertThat(first.claims().claimDueContacts(10)).hasSize(5);
         // by its own clock every lease of "first" ran out 57 s ago; by the database's, none has
-        assertThat(ahead.claimDueContacts(10)).isEmpty();
-        assertThat(ahead.renewOwnClaims()).isZero();
-        assertThat(first.renewOwnClaims()).isEqualTo(5);
+        assertThat(ahead.claims().claimDueContacts(10)).isEmpty();
+        assertThat(ahead.claims().renewOwnClaims()).isZero();
+        assertThat(first.claims().renewOwnClaims()).isEqualTo(5);
     }
 
     @Test
     void aRetryIsDueByTheDatabasesClockNotByTheInstancesOwn() {
-        EventStore first = instance("first", Clock.systemUTC());
-        EventStore ahead = instance("ahead", AHEAD);
-        String id = first.accept(event("late", "late@example.com")).id();
-        Claim claim = first.claimDueContacts(1).get(0);
-        first.loadBatch(claim);
-        first.retryLater(claim, List.of(id), Clock.systemUTC().instant().plusSeconds(30), "HTTP 503", 503);
+        Instance first = instance("first", Clock.systemUTC());
+        Instance ahead = instance("ahead", AHEAD);
+        String id = first.store().accept(event("late", "late@example.com")).id();
+        Claim claim = first.claims().claimDueContacts(1).get(0);
+        first.store().loadBatch(claim);
+        first.store().retryLater(claim, List.of(id), Clock.systemUTC().instant().plusSeconds(30), "HTTP 503", 503);
 
-        assertThat(ahead.countDue()).isZero();
-        assertThat(ahead.claimDueContacts(10)).isEmpty();
+        assertThat(ahead.queries().countDue()).isZero();
+        assertThat(ahead.claims().claimDueContacts(10)).isEmpty();
 
         // a retry the instance ahead schedules 30 s out is 30 s out for everyone, not 90 s
-        EventStore behind = instance("behind", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60)));
-        String other = behind.accept(event("other", "other@example.com")).id();
-        Claim otherClaim = ahead.claimDueContacts(1).get(0);
-        ahead.retryLater(otherClaim, List.of(other), AHEAD.instant().plusSeconds(30), "HTTP 503", 503);
+        Instance behind = instance("behind", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60)));
+        String other = behind.store().accept(event("other", "other@example.com")).id();
+        Claim otherClaim = ahead.claims().claimDueContacts(1).get(0);
+        ahead.store().retryLater(otherClaim, List.of(other), AHEAD.instant().plusSeconds(30), "HTTP 503", 503);
         assertThat(secondsUntilDue(other)).isBetween(28L, 31L);
     }
 
     @Test
     void aHolderThatLostItsClaimWhileStalledRecordsNothing() throws Exception {
-        EventStore stalled = instance("stalled", Clock.systemUTC());
-        EventStore next = instance("next", Clock.systemUTC());
-        String id = stalled.accept(event("fenced", "fenced@example.com")).id();
-        Claim old = stalled.claimDueContacts(1).get(0);
-        StoredEvent loaded = stalled.loadBatch(old).get(0);
+        Instance stalled = instance("stalled", Clock.systemUTC());
+        Instance next = instance("next", Clock.systemUTC());
+        String id = stalled.store().accept(event("fenced", "fenced@example.com")).id();
+        Claim old = stalled.claims().claimDueContacts(1).get(0);
+        StoredEvent loaded = stalled.store().loadBatch(old).get(0);
         expireLease("fenced@example.com"); // the holder stalled past its lease and stopped renewing
 
-        Claim current = next.claimDueContacts(1).get(0);
+        Claim current = next.claims().claimDueContacts(1).get(0);
         assertThat(current.fence()).isGreaterThan(old.fence());
 
         // the stalled holder wakes up and reports its write: refused, the new holder's view stands
-        stalled.finishBatch(old, List.of(new EventOutcome(loaded, EventStatus.DELIVERED, null, 200, "{\"NEWSLETTER\":true}")));
-        new ContactFieldStates(stalled, Clock.systemUTC()).recordWritten(old, List.of(new ContactFieldStates.Written(
+        stalled.store().finishBatch(old, List.of(new EventOutcome(loaded, EventStatus.DELIVERED, null, 200, "{\"NEWSLETTER\":true}")));
+        new ContactFieldStates(stalled.claims(), Clock.systemUTC()).recordWritten(old, List.of(new ContactFieldStates.Written(
                 List.of("NEWSLETTER"), loaded.consentTime(), 0, id)));
-        stalled.retryLater(old, List.of(id), Instant.now(), "late retry", 503);
-        assertThat(stalled.find(id).orElseThrow().status()).isEqualTo(EventStatus.PENDING);
-        assertThat(new ContactFieldStates(next, Clock.systemUTC()).load("fenced@example.com", List.of("NEWSLETTER"))).isEmpty();
+        stalled.store().retryLater(old, List.of(id), Instant.now(), "late retry", 503);
+        assertThat(stalled.queries().find(id).orElseThrow().status()).isEqualTo(EventStatus.PENDING);
+        assertThat(new ContactFieldStates(next.claims(), Clock.systemUTC()).load("fenced@example.com", List.of("NEWSLETTER"))).isEmpty();
         assertThat(claimRow("fenced@example.com")).containsEntry("claimed_by", "next");
 
-        next.finishBatch(current, List.of(new EventOutcome(loaded, EventStatus.DELIVERED, null, 200, "{\"NEWSLETTER\":false}")));
-        assertThat(next.find(id).orElseThrow().status()).isEqualTo(EventStatus.DELIVERED);
+        next.store().finishBatch(current, List.of(new EventOutcome(loaded, EventStatus.DELIVERED, null, 200, "{\"NEWSLETTER\":false}")));
+        assertThat(next.queries().find(id).orElseThrow().status()).isEqualTo(EventStatus.DELIVERED);
     }
 
     @Test
     void theFenceKeepsGrowingAfterAClaimIsReleased() {
-        EventStore a = instance("a", Clock.systemUTC());
-        String first = a.accept(event("one", "again@example.com")).id();
-        Claim claim1 = a.claimDueContacts(1).get(0);
-        StoredEvent e1 = a.loadBatch(claim1).get(0);
-        a.finishBatch(claim1, List.of(new EventOutcome(e1, EventStatus.DELIVERED, null, 200, null)));
+        Instance a = instance("a", Clock.systemUTC());
+        String first = a.store().accept(event("one", "again@example.com")).id();
+        Claim claim1 = a.claims().claimDueContacts(1).get(0);
+        StoredEvent e1 = a.store().loadBatch(claim1).get(0);
+        a.store().finishBatch(claim1, List.of(new EventOutcome(e1, EventStatus.DELIVERED, null, 200, null)));
 
-        a.accept(event("two", "again@example.com"));
-        Claim claim2 = a.claimDueContacts(1).get(0);
+        a.store().accept(event("two", "again@example.com"));
+        Claim claim2 = a.claims().claimDueContacts(1).get(0);
         assertThat(claim2.fence()).isGreaterThan(claim1.fence());
         // a late report under the first claim, on the same instance, cannot touch the second batch
-        StoredEvent e2 = a.loadBatch(claim2).get(0);
-        a.finishBatch(claim1, List.of(new EventOutcome(e2, EventStatus.DEAD, "late", null, null)));
-        assertThat(a.find(e2.id()).orElseThrow().status()).isEqualTo(EventStatus.PENDING);
-        assertThat(a.find(first).orElseThrow().status()).isEqualTo(EventStatus.DELIVERED);
+        StoredEvent e2 = a.store().loadBatch(claim2).get(0);
+        a.store().finishBatch(claim1, List.of(new EventOutcome(e2, EventStatus.DEAD, "late", null, null)));
+        assertThat(a.queries().find(e2.id()).orElseThrow().status()).isEqualTo(EventStatus.PENDING);
+        assertThat(a.queries().find(first).orElseThrow().status()).isEqualTo(EventStatus.DELIVERED);
     }
 
     private long secondsUntilDue(String id) {

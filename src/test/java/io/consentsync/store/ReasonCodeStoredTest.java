@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReasonCodeStoredTest {
 
     DataSource db;
+    ContactClaims claims;
+    EventQueries queries;
 
     @BeforeEach
     void createStore() throws Exception {
@@ -36,7 +38,9 @@ class ReasonCodeStoredTest {
     }
 
     private EventStore store(List<StoredEvent> told) {
-        EventStore store = new EventStore(db, "reason-codes", 30000, Clock.systemUTC(), Duration.ofMinutes(5), 50);
+        claims = new ContactClaims(db, "reason-codes", 30000);
+        queries = new EventQueries(db);
+        EventStore store = new EventStore(db, claims, queries, Clock.systemUTC(), Duration.ofMinutes(5), 50);
         store.addListener(new EventOutcomeListener() {
             @Override
             public void onAccepted(String type, boolean duplicate) {
@@ -60,13 +64,13 @@ class ReasonCodeStoredTest {
         List<StoredEvent> told = new CopyOnWriteArrayList<>();
         EventStore store = store(told);
         String id = store.accept(event("held")).id();
-        Claim claim = store.claimDueContacts(1).get(0);
+        Claim claim = claims.claimDueContacts(1).get(0);
         StoredEvent loaded = store.loadBatch(claim).get(0);
 
         store.finishBatch(claim, List.of(new EventOutcome(loaded, EventStatus.DELIVERED, "any wording at all", 200, "{}",
                 ReasonCode.ALREADY_HELD)));
 
-        assertThat(store.find(id).orElseThrow().reasonCode()).isEqualTo(ReasonCode.ALREADY_HELD);
+        assertThat(queries.find(id).orElseThrow().reasonCode()).isEqualTo(ReasonCode.ALREADY_HELD);
         assertThat(told).extracting(StoredEvent::reasonCode).containsExactly(ReasonCode.ALREADY_HELD);
     }
 
@@ -75,12 +79,12 @@ class ReasonCodeStoredTest {
         List<StoredEvent> told = new CopyOnWriteArrayList<>();
         EventStore store = store(told);
         String id = store.accept(event("slow")).id();
-        Claim claim = store.claimDueContacts(1).get(0);
+        Claim claim = claims.claimDueContacts(1).get(0);
         store.loadBatch(claim);
 
         store.retryLater(claim, List.of(id), Instant.now().plusSeconds(30), "no answer", ReasonCode.TIMEOUT, null);
 
-        assertThat(store.find(id).orElseThrow().reasonCode()).isEqualTo(ReasonCode.TIMEOUT);
+        assertThat(queries.find(id).orElseThrow().reasonCode()).isEqualTo(ReasonCode.TIMEOUT);
         assertThat(told).extracting(StoredEvent::reasonCode).containsExactly(ReasonCode.TIMEOUT);
     }
 
@@ -88,14 +92,14 @@ class ReasonCodeStoredTest {
     void aReplayClearsTheCode() {
         EventStore store = store(new CopyOnWriteArrayList<>());
         String id = store.accept(event("again")).id();
-        Claim claim = store.claimDueContacts(1).get(0);
+        Claim claim = claims.claimDueContacts(1).get(0);
         StoredEvent loaded = store.loadBatch(claim).get(0);
         store.finishBatch(claim, List.of(new EventOutcome(loaded, EventStatus.DEAD, "mapping: x", null, null,
                 ReasonCode.MAPPING)));
 
         store.replay(id);
 
-        StoredEvent replayed = store.find(id).orElseThrow();
+        StoredEvent replayed = queries.find(id).orElseThrow();
         assertThat(replayed.status()).isEqualTo(EventStatus.PENDING);
         assertThat(replayed.reasonCode()).isNull();
     }

@@ -1,0 +1,153 @@
+package io.consentsync.store;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.consentsync.store.Jdbc.unavailable;
+
+/**
+ * Read-only views of the event store, for the admin API, the status page, the metrics and the bulk-import trigger. It
+ * writes nothing and takes no claim; whether an event is due is decided by the database's clock.
+ */
+public class EventQueries {
+
+    static final String COLUMNS = "id, event_type, organization_user_id, contact_key, regulation, consent_time, "
+            + "consent_version, status, reason, attempts, last_response_code, received_at, updated_at, fields_written, payload, "
+            + "consent_time_note, reason_code";
+    static final String WAITING = "status in ('pending', 'retrying')";
+    /** Waiting and its time has come, by the database's clock (the one every instance shares). */
+    static final String DUE = WAITING + " and (next_attempt_at is null or next_attempt_at <= current_timestamp)";
+
+    private final DataSource dataSource;
+
+    /** Pending and retrying events: how many, and when the oldest arrived (null when none). */
+    public record WaitingSummary(long count, Instant oldestReceivedAt) {
+    }
+
+    public EventQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Optional<StoredEvent> find(String id) {
+        return queryOne("select " + COLUMNS + " from consent_event where id = ?", id);
+    }
+
+    public List<StoredEvent> list(EventStatus status, int limit) {
+        String where = status == null ? "" : " where status = ?";
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from consent_event" + where
+                     + " order by received_at desc, id fetch first " + limit + " rows only")) {
+            if (status != null) {
+                ps.setString(1, status.id());
+            }
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw unavailable("cannot list events", e);
+        }
+    }
+
+    /** Every event of one contact, in the order of the consent choices they carry. */
+    public List<StoredEvent> listByContact(String contactKey) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from consent_event where contact_key = ?"
+                     + " order by consent_time, consent_version, received_at")) {
+            ps.setString(1, contactKey);
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw unavailable("cannot list events", e);
+        }
+    }
+
+    /** Cheap round trip used by readiness checks. */
+    public boolean isReachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** How many events are in each status (statuses without events are absent). */
+    public java.util.Map<EventStatus, Long> countByStatus() {
+        java.util.Map<EventStatus, Long> counts = new java.util.EnumMap<>(EventStatus.class);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select status, count(*) from consent_event group by status");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(EventStatus.fromId(rs.getString(1)), rs.getLong(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw unavailable("cannot count events", e);
+        }
+    }
+
+    /** Waiting events whose time has come. */
+    public long countDue() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from consent_event where " + DUE)) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot count due events", e);
+        }
+    }
+
+    public WaitingSummary waitingSummary() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*), min(received_at) from consent_event where " + WAITING);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
+            return new WaitingSummary(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+        } catch (SQLException e) {
+            throw unavailable("cannot count waiting events", e);
+        }
+    }
+
+    /** The first event the query finds (one string argument), if any. */
+    Optional<StoredEvent> queryOne(String sql, String arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            return readAll(ps).stream().findFirst();
+        } catch (SQLException e) {
+            throw unavailable("cannot read event", e);
+        }
+    }
+
+    /** Runs a query selecting {@link #COLUMNS} and reads its rows as events. */
+    static List<StoredEvent> readAll(PreparedStatement ps) throws SQLException {
+        List<StoredEvent> events = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                int code = rs.getInt("last_response_code");
+                Integer responseCode = rs.wasNull() ? null : code;
+                OffsetDateTime consentTime = rs.getObject("consent_time", OffsetDateTime.class);
+                events.add(new StoredEvent(rs.getString("id"), rs.getString("event_type"),
+                        rs.getString("organization_user_id"), rs.getString("contact_key"), rs.getString("regulation"),
+                        consentTime == null ? null : consentTime.toInstant(), rs.getLong("consent_version"),
+                        EventStatus.fromId(rs.getString("status")), rs.getString("reason"), rs.getInt("attempts"),
+                        responseCode,
+                        rs.getObject("received_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                        rs.getString("fields_written"), rs.getString("payload"), rs.getString("consent_time_note"),
+                        ReasonCode.fromId(rs.getString("reason_code"))));
+            }
+        }
+        return events;
+    }
+}
