@@ -5,6 +5,7 @@ import io.consentsync.config.IntegrationConfig;
 import io.consentsync.didomi.DidomiEvent;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.NewEvent;
+import io.consentsync.store.ReasonCode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -22,7 +23,7 @@ public class EventClassifier implements Processor {
     @Override
     public void process(Exchange exchange) {
         DidomiEvent event = exchange.getMessage().getBody(DidomiEvent.class);
-        String reason = ignoreReason(event);
+        Ignored ignored = ignored(event);
         String contactKey = config.get().contactKey(event.organizationUserId());
         // lower-casing may lengthen a few characters; the store's column holds 512 (UTF-16 units, as H2 counts)
         if (contactKey != null && contactKey.length() > 512) {
@@ -31,29 +32,36 @@ public class EventClassifier implements Processor {
         }
         exchange.getMessage().setBody(new NewEvent(event.dedupKey(), event.type(), event.organizationUserId(),
                 contactKey, event.regulation(), event.consentTime(), event.consentVersion(),
-                event.envelope().toString(),
-                reason == null ? EventStatus.PENDING : EventStatus.IGNORED, reason));
+                event.envelope().toString(), ignored == null ? EventStatus.PENDING : EventStatus.IGNORED,
+                ignored == null ? null : ignored.reason(), ignored == null ? null : ignored.code()));
     }
 
-    String ignoreReason(DidomiEvent event) {
+    /** Why intake only records an event, with its code; null when it is for delivery. */
+    Ignored ignored(DidomiEvent event) {
         if (!event.isKnownType()) {
-            return "unsupported event type " + event.type();
+            return new Ignored(ReasonCode.UNSUPPORTED_TYPE, "unsupported event type " + event.type());
         }
         if (event.type().equals("event.deleted")) {
-            return "event.deleted is recorded only: Didomi recomputes the user from the remaining events and sends user.updated";
+            return new Ignored(ReasonCode.DELETION, "event.deleted is recorded only: Didomi recomputes the user from the "
+                    + "remaining events and sends user.updated");
         }
         if (event.type().equals("user.deleted") && config.get().onUserDeleted() == IntegrationConfig.OnUserDeleted.IGNORE) {
-            return "user.deleted is recorded only (properties.on_user_deleted is ignore)";
+            return new Ignored(ReasonCode.DELETION, "user.deleted is recorded only (properties.on_user_deleted is ignore)");
         }
         if (!config.get().regulations().contains(event.regulation())) {
-            return "regulation " + event.regulation() + " is not in properties.regulations " + config.get().regulations();
+            return new Ignored(ReasonCode.REGULATION, "regulation " + event.regulation() + " is not in properties.regulations "
+                    + config.get().regulations());
         }
         if ("pending_approval".equals(event.consentStatus())) {
-            return "consent event is pending_approval";
+            return new Ignored(ReasonCode.PENDING_APPROVAL, "consent event is pending_approval");
         }
         if (event.organizationUserId() == null || event.organizationUserId().isBlank()) {
-            return "no organization_user_id: the Didomi user is not linked to a contact";
+            return new Ignored(ReasonCode.NO_CONTACT_KEY, "no organization_user_id: the Didomi user is not linked to a contact");
         }
         return null;
+    }
+
+    /** An ignored event's reason: the sentence for people, the code for the metric label. */
+    record Ignored(ReasonCode code, String reason) {
     }
 }

@@ -95,8 +95,8 @@ public class EventStore {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into consent_event (id, dedup_key, event_type, "
                      + "organization_user_id, contact_key, regulation, consent_time, consent_version, payload, status, "
-                     + "reason, attempts, received_at, updated_at, consent_time_note) "
-                     + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                     + "reason, reason_code, attempts, received_at, updated_at, consent_time_note) "
+                     + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, event.dedupKey());
             ps.setString(3, event.type());
@@ -108,9 +108,10 @@ public class EventStore {
             ps.setString(9, event.payload());
             ps.setString(10, event.status().id());
             ps.setString(11, event.reason());
-            ps.setObject(12, at(now));
+            ps.setString(12, event.reasonCode() == null ? null : event.reasonCode().name());
             ps.setObject(13, at(now));
-            ps.setString(14, consentTimeNote);
+            ps.setObject(14, at(now));
+            ps.setString(15, consentTimeNote);
             ps.executeUpdate();
             listeners.forEach(l -> l.onAccepted(event.type(), false));
             if (event.status().isFinal()) {

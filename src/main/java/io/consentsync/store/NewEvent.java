@@ -1,7 +1,7 @@
 package io.consentsync.store;
 
 /**
- * An event checked by intake and ready to store; {@code status} is pending, or ignored with a reason.
+ * An event checked by intake and ready to store; {@code status} is pending, or ignored with a reason and its code.
  * {@code contactKey} identifies the Dotdigital contact (the organization user id, lower-cased for email);
  * {@code consentTime} (null: the time received) and {@code consentVersion} order the event's choices.
  */
@@ -15,5 +15,6 @@ public record NewEvent(
         long consentVersion,
         String payload,
         EventStatus status,
-        String reason) {
+        String reason,
+        ReasonCode reasonCode) {
 }

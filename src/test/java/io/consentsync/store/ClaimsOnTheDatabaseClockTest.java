@@ -48,7 +48,7 @@ class ClaimsOnTheDatabaseClockTest {
 
     private static NewEvent event(String id, String contact) {
         return new NewEvent("event.created:" + id, "event.created", contact, contact, "gdpr",
-                Instant.parse("2024-05-02T09:00:00Z"), 0, "{}", EventStatus.PENDING, null);
+                Instant.parse("2024-05-02T09:00:00Z"), 0, "{}", EventStatus.PENDING, null, null);
     }
 
     @Test

@@ -56,7 +56,7 @@ class ReasonCodeStoredTest {
 
     private static NewEvent event(String id) {
         return new NewEvent("event.created:" + id, "event.created", id + "@example.com", id + "@example.com", "gdpr",
-                Instant.parse("2024-05-02T09:00:00Z"), 0, "{}", EventStatus.PENDING, null);
+                Instant.parse("2024-05-02T09:00:00Z"), 0, "{}", EventStatus.PENDING, null, null);
     }
 
     @Test
