@@ -8,8 +8,7 @@ import java.util.Locale;
 /**
  * A short, bounded label for why an event ended as it did: safe as a metric label (no personal data). It comes from
  * the event's {@link ReasonCode}, never from its reason sentence, so rewording a sentence never changes a metric.
- * Only an event without a code is classified by its sentence ({@link #fromSentence}): rows stored before V8, and the
- * events intake ignores, until intake passes codes too.
+ * Only an event without a code is classified by its sentence ({@link #fromSentence}): rows stored before V8.
  */
 public final class ReasonClass {
 
