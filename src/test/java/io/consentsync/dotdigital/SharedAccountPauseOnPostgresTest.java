@@ -3,7 +3,6 @@ package io.consentsync.dotdigital;
 import io.consentsync.support.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The shared account pause checks of {@link SharedAccountPauseTest}, on a real PostgreSQL server. */
 class SharedAccountPauseOnPostgresTest extends SharedAccountPauseTest {
@@ -14,10 +13,7 @@ class SharedAccountPauseOnPostgresTest extends SharedAccountPauseTest {
     @BeforeEach
     void createStore() throws Exception {
         postgres = PostgresServer.start();
-        PGSimpleDataSource pg = new PGSimpleDataSource();
-        pg.setUrl(postgres.jdbcUrl());
-        pg.setUser(postgres.user());
-        store = migrated(pg);
+        store = migrated(postgres.dataSource());
     }
 
     @AfterEach

@@ -3,7 +3,6 @@ package io.consentsync.dotdigital;
 import io.consentsync.support.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The shared rate-limit pause checks of {@link SharedRateLimitPauseTest}, on a real PostgreSQL server. */
 class SharedRateLimitPauseOnPostgresTest extends SharedRateLimitPauseTest {
@@ -14,10 +13,7 @@ class SharedRateLimitPauseOnPostgresTest extends SharedRateLimitPauseTest {
     @BeforeEach
     void createStore() throws Exception {
         postgres = PostgresServer.start();
-        PGSimpleDataSource pg = new PGSimpleDataSource();
-        pg.setUrl(postgres.jdbcUrl());
-        pg.setUser(postgres.user());
-        store = migrated(pg);
+        store = migrated(postgres.dataSource());
     }
 
     @AfterEach

@@ -3,7 +3,6 @@ package io.consentsync.store;
 import io.consentsync.support.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The checks of {@link ReasonCodeStoredTest}, on a real PostgreSQL server (migration V8 there too). */
 class ReasonCodeStoredOnPostgresTest extends ReasonCodeStoredTest {
@@ -14,10 +13,7 @@ class ReasonCodeStoredOnPostgresTest extends ReasonCodeStoredTest {
     @BeforeEach
     void createStore() throws Exception {
         postgres = PostgresServer.start();
-        PGSimpleDataSource pg = new PGSimpleDataSource();
-        pg.setUrl(postgres.jdbcUrl());
-        pg.setUser(postgres.user());
-        db = migrated(pg);
+        db = migrated(postgres.dataSource());
     }
 
     @AfterEach

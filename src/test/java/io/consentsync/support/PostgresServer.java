@@ -65,6 +65,14 @@ public final class PostgresServer implements AutoCloseable {
         return cluster.url(database);
     }
 
+    /** A data source for this test's database (the "OnPostgres" variants of the store tests use it). */
+    public javax.sql.DataSource dataSource() {
+        org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+        pg.setUrl(jdbcUrl());
+        pg.setUser(user());
+        return pg;
+    }
+
     public String user() {
         return cluster.user();
     }
