@@ -70,15 +70,6 @@ public class EventQueries {
         }
     }
 
-    /** Cheap round trip used by readiness checks. */
-    public boolean isReachable() {
-        try (Connection c = dataSource.getConnection()) {
-            return c.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
     /** How many events are in each status (statuses without events are absent). */
     public java.util.Map<EventStatus, Long> countByStatus() {
         java.util.Map<EventStatus, Long> counts = new java.util.EnumMap<>(EventStatus.class);
