@@ -143,7 +143,8 @@ class TwoInstancesOnPostgresTest {
 
             assertThat(waitingAtKill).as("the kill landed mid-run").isPositive();
             // every accepted event reached a final state that is not a failure
-            assertThat(count("select count(*) from consent_event where status in ('delivered', 'stale')")).isEqualTo(accepted.size());
+            assertThat(count("select count(*) from consent_event where status in ('delivered', 'stale')"))
+                    .as("delivered or stale; the others: %s", otherOutcomes()).isEqualTo(accepted.size());
             // the newest choice of every contact is what Dotdigital holds, per the field-state record
             try (Connection db = db(); ResultSet rs = db.createStatement().executeQuery(
                     "select contact_key, event_id from contact_field_state where field_name = 'TOPICS'")) {
@@ -224,6 +225,18 @@ class TwoInstancesOnPostgresTest {
 
     private Connection db() throws SQLException {
         return DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
+    }
+
+    /** Status, reason and count of every event that is neither delivered nor stale (for a failure's message). */
+    private List<String> otherOutcomes() throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection db = db(); ResultSet rs = db.createStatement().executeQuery("select status, reason, count(*) "
+                + "from consent_event where status not in ('delivered', 'stale') group by status, reason")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " x" + rs.getLong(3) + ": " + rs.getString(2));
+            }
+        }
+        return rows;
     }
 
     private long count(String sql) throws SQLException {
