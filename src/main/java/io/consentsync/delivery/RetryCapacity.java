@@ -54,14 +54,6 @@ public class RetryCapacity {
         return true;
     }
 
-    public int inMemory() {
-        return inMemory.get();
-    }
-
-    public int maxInMemory() {
-        return maxInMemory;
-    }
-
     /** Attempts made on the events so far: from the store when the batch is loaded, else this exchange's count. */
     private static int attemptsMade(Exchange exchange) {
         ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);

@@ -7,8 +7,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -115,9 +113,7 @@ public class AccountPause {
 
     private void start(String reason, String detail, Integer statusCode) {
         Instant now = clock.instant();
-        if (resumedAt != null && now.isBefore(resumedAt.plus(probeInterval().multipliedBy(2)))) {
-            flaps = Math.min(flaps + 1, 5);
-        }
+        noteTransition(current.isPresent(), true, now);
         boolean started = shared.start(apiUser, reason, detail, statusCode, instanceId, probeInterval());
         current = shared.current(apiUser); // seen at once here; the transition is this start, counted above
         lastRefresh = now;
@@ -142,17 +138,5 @@ public class AccountPause {
         resumedAt = clock.instant();
         current = Optional.empty();
         lastRefresh = resumedAt;
-    }
-
-    /** What the status page and the admin summary show; null fields when not paused. */
-    public Map<String, Object> view() {
-        Optional<DeliveryPauses.Pause> p = pause();
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("paused", p.isPresent());
-        view.put("reason", p.map(DeliveryPauses.Pause::reason).orElse(null));
-        view.put("since", p.map(x -> x.since().toString()).orElse(null));
-        view.put("statusCode", p.map(DeliveryPauses.Pause::statusCode).orElse(null));
-        view.put("detail", p.map(DeliveryPauses.Pause::detail).orElse(null));
-        return view;
     }
 }
