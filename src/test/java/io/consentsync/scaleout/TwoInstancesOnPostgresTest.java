@@ -100,6 +100,9 @@ class TwoInstancesOnPostgresTest {
         p.put("sync.instance-id", instance);
         p.put("sync.delivery.poll-interval-ms", "50");
         p.put("sync.delivery.concurrency", String.valueOf(CONCURRENCY));
+        // a poll claims no more contacts than the node writes at once: otherwise whichever node polls first takes all
+        // 40, the other writes nothing, and the kill no longer lands mid-run on a node with writes in flight
+        p.put("sync.delivery.batch-size", String.valueOf(CONCURRENCY));
         p.put("sync.delivery.lease-ms", "3000");
         p.put("sync.mapping-check.initial-delay-ms", "3600000");
         return p;
