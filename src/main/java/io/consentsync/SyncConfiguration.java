@@ -7,6 +7,8 @@ import io.consentsync.config.RetrySchedule;
 
 import io.consentsync.admin.AdminAuthenticator;
 import io.consentsync.admin.AdminEventsApi;
+import io.consentsync.admin.ContactTimeline;
+import io.consentsync.admin.PipelineHistory;
 import io.consentsync.dotdigital.ContactLookupStrategy;
 import io.consentsync.dotdigital.ContactPatchBuilder;
 import io.consentsync.dotdigital.AccountFailureObserver;
@@ -202,8 +204,10 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("deliveryOutcomes", new DeliveryOutcomes(store, accountPause));
         registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store, queries, current, dotdigitalHealth, rateLimit, accountPause,
+        registry.bind("adminEventsApi", new AdminEventsApi(store, queries, dotdigitalHealth, rateLimit, accountPause,
                 mappingCheck));
+        registry.bind("contactTimeline", new ContactTimeline(queries, current));
+        registry.bind("pipelineHistory", new PipelineHistory(queries, clock));
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);

@@ -1,6 +1,5 @@
 package io.consentsync.admin;
 
-import io.consentsync.config.IntegrationConfig;
 import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.dotdigital.RateLimitGate;
 import org.apache.camel.health.HealthCheck;
@@ -25,17 +24,15 @@ public class AdminEventsApi {
 
     private final EventStore store;
     private final EventQueries queries;
-    private final java.util.function.Supplier<IntegrationConfig> config;
     private final HealthCheck dotdigital;
     private final RateLimitGate rateLimit;
     private final AccountPause accountPause;
     private final MappingCheck mapping;
 
-    public AdminEventsApi(EventStore store, EventQueries queries, java.util.function.Supplier<IntegrationConfig> config,
+    public AdminEventsApi(EventStore store, EventQueries queries,
                           HealthCheck dotdigital, RateLimitGate rateLimit, AccountPause accountPause, MappingCheck mapping) {
         this.store = store;
         this.queries = queries;
-        this.config = config;
         this.dotdigital = dotdigital;
         this.rateLimit = rateLimit;
         this.accountPause = accountPause;
@@ -85,16 +82,29 @@ public class AdminEventsApi {
         return pauses;
     }
 
-    /** Every event of one contact with what was written and Dotdigital's answer: the audit trail for that person. */
-    public Map<String, Object> contactHistory(String organizationUserId) {
+    /** Replays every dead (or skipped) event that reached that status since the given time. */
+    public Map<String, Object> replayAll(String status, String since) {
+        EventStatus filter = replayableStatus(status);
+        Instant from = sinceParameter(since);
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("organizationUserId", organizationUserId);
-        answer.put("events", queries.listByContact(config.get().contactKey(organizationUserId)).stream().map(StoredEvent::view).toList());
+        answer.put("status", filter.id());
+        answer.put("since", from == null ? null : from.toString());
+        answer.put("replayed", store.replayAll(filter, from));
         return answer;
     }
 
-    /** Replays every dead (or skipped) event that reached that status since the given time. */
-    public Map<String, Object> replayAll(String status, String since) {
+    /** How many events {@link #replayAll} would take now: what the page's confirmation shows before it replays. */
+    public Map<String, Object> countReplayable(String status, String since) {
+        EventStatus filter = replayableStatus(status);
+        Instant from = sinceParameter(since);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", filter.id());
+        answer.put("since", from == null ? null : from.toString());
+        answer.put("count", queries.countReplayable(filter, from));
+        return answer;
+    }
+
+    private static EventStatus replayableStatus(String status) {
         EventStatus filter;
         try {
             filter = EventStatus.fromId(status == null ? "" : status);
@@ -104,20 +114,19 @@ public class AdminEventsApi {
         if (filter == null || !filter.isReplayable()) {
             throw new RejectedRequestException(400, "invalid_parameter", "status", "status must be dead or skipped");
         }
-        Instant from = null;
-        if (since != null && !since.isBlank()) {
-            try {
-                from = OffsetDateTime.parse(since.trim()).toInstant();
-            } catch (DateTimeParseException e) {
-                throw new RejectedRequestException(400, "invalid_parameter", "since",
-                        "since must be an ISO-8601 time with offset, e.g. 2026-01-31T00:00:00Z");
-            }
+        return filter;
+    }
+
+    private static Instant sinceParameter(String since) {
+        if (since == null || since.isBlank()) {
+            return null;
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("status", filter.id());
-        answer.put("since", from == null ? null : from.toString());
-        answer.put("replayed", store.replayAll(filter, from));
-        return answer;
+        try {
+            return OffsetDateTime.parse(since.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new RejectedRequestException(400, "invalid_parameter", "since",
+                    "since must be an ISO-8601 time with offset, e.g. 2026-01-31T00:00:00Z");
+        }
     }
 
     public Map<String, Object> get(String id) {

@@ -25,6 +25,8 @@ public class EventQueries {
     static final String WAITING = "status in ('pending', 'retrying')";
     /** Waiting and its time has come, by the database's clock (the one every instance shares). */
     static final String DUE = WAITING + " and (next_attempt_at is null or next_attempt_at <= current_timestamp)";
+    /** The events a bulk replay takes: in a status (dead or skipped) since a time (two parameters, in that order). */
+    static final String REPLAYABLE_SINCE = "status = ? and updated_at >= ?";
 
     private final DataSource dataSource;
 
@@ -107,6 +109,61 @@ public class EventQueries {
             return new WaitingSummary(rs.getLong(1), oldest == null ? null : oldest.toInstant());
         } catch (SQLException e) {
             throw unavailable("cannot count waiting events", e);
+        }
+    }
+
+    /** How many events a bulk replay of this status since this time would take (the same rows as the replay). */
+    public long countReplayable(EventStatus status, Instant since) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from consent_event where " + REPLAYABLE_SINCE)) {
+            ps.setString(1, status.id());
+            ps.setObject(2, Jdbc.at(since == null ? Instant.EPOCH : since));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot count events", e);
+        }
+    }
+
+    /**
+     * Events per minute since {@code from}, by each event's current state: received (by receipt time), delivered and
+     * dead (by the time they got there), and finished (any final status, by that time) from which the backlog over
+     * time is derived. Minute {@code i} is {@code [from + i min, from + i+1 min)}; rows before {@code from} are not read.
+     */
+    public PerMinute perMinute(Instant from, int minutes) {
+        PerMinute counts = new PerMinute(new long[minutes], new long[minutes], new long[minutes], new long[minutes]);
+        try (Connection c = dataSource.getConnection()) {
+            countPerMinute(c, "received_at", null, from, counts.received());
+            countPerMinute(c, "updated_at", "status = 'delivered'", from, counts.delivered());
+            countPerMinute(c, "updated_at", "status = 'dead'", from, counts.dead());
+            countPerMinute(c, "updated_at", "status not in ('pending', 'retrying')", from, counts.finished());
+        } catch (SQLException e) {
+            throw unavailable("cannot count events per minute", e);
+        }
+        return counts;
+    }
+
+    /** Counts per minute of one kind, each array index a minute since the window's start. */
+    public record PerMinute(long[] received, long[] delivered, long[] dead, long[] finished) {
+    }
+
+    // the minute is computed in SQL (extract epoch works on H2 and PostgreSQL), so only one row per minute comes back
+    private static void countPerMinute(Connection c, String column, String where, Instant from, long[] into) throws SQLException {
+        // the window's start as a literal (a long we computed), so the select and group-by expressions are the same
+        String minute = "floor((extract(epoch from " + column + ") - " + from.getEpochSecond() + ") / 60)";
+        try (PreparedStatement ps = c.prepareStatement("select " + minute + " as m, count(*) from consent_event where "
+                + column + " >= ?" + (where == null ? "" : " and " + where) + " group by " + minute)) {
+            ps.setObject(1, Jdbc.at(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long m = rs.getLong(1);
+                    if (m >= 0 && m < into.length) { // a row stamped after now (another host's clock) is left out
+                        into[(int) m] += rs.getLong(2);
+                    }
+                }
+            }
         }
     }
 

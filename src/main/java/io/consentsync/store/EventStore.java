@@ -397,7 +397,7 @@ public class EventStore {
         // the reason is cut to its column's 2000 characters, as truncate() does for single replays
         return update(dataSource, "update consent_event set status = 'pending', reason = substring('replayed after ' || status || "
                         + "coalesce(': ' || reason, '') from 1 for 2000), reason_code = null, next_attempt_at = null, first_attempt_at = null, "
-                        + "updated_at = ? where status = ? and updated_at >= ?",
+                        + "updated_at = ? where " + EventQueries.REPLAYABLE_SINCE,
                 at(clock.instant()), status.id(), at(since == null ? Instant.EPOCH : since));
     }
 

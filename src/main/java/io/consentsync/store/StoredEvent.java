@@ -63,6 +63,7 @@ public record StoredEvent(
         view.put("organizationUserId", organizationUserId);
         view.put("status", status.id());
         view.put("reason", consentTimeNote == null ? reason : reason == null ? consentTimeNote : reason + "; " + consentTimeNote);
+        view.put("reasonCode", reasonCode == null ? null : reasonCode.name().toLowerCase(java.util.Locale.ROOT));
         view.put("attempts", attempts);
         view.put("lastResponseCode", lastResponseCode);
         view.put("regulation", regulation);
