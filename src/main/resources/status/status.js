@@ -165,7 +165,7 @@ $("replay-all").addEventListener("submit", async ev => {
   if (!local || isNaN(since)) { $("replay-result").textContent = "Choose a date and time first."; return; }
   pendingSince = since.toISOString();
   try {
-    const c = await getJson("/admin/events/count?status=dead&since=" + encodeURIComponent(pendingSince));
+    const c = await getJson("/admin/events/replay/count?status=dead&since=" + encodeURIComponent(pendingSince));
     $("replay-confirm-text").textContent = c.count + " dead event(s) since " + pendingSince
       + " will go back to delivery. Replay them?";
     $("replay-all-confirm").disabled = c.count === 0;

@@ -79,7 +79,9 @@ class AdminOpenApiTest extends ConnectorTestSupport {
         assertThat(inDocument).as("operations in " + DOCUMENT).isEqualTo(inRoutes);
         assertThat(inRoutes).contains("GET /admin/events/{id}", "GET /admin/events", "POST /admin/events/{id}/replay",
                 "POST /admin/events/replay", "GET /admin/contacts/{organizationUserId}/events", "GET /admin/rate-limit",
-                "GET /admin/summary", "POST /admin/config/reload", "GET /admin/openapi.json");
+                "GET /admin/summary", "POST /admin/config/reload", "GET /admin/openapi.json",
+                "GET /admin/contacts/{organizationUserId}/events.csv", "GET /admin/events/replay/count",
+                "GET /admin/summary/history");
         // no admin path beside the rest DSL, where it would miss the document (and possibly the login)
         for (RouteDefinition route : model().getRouteDefinitions()) {
             String uri = route.getInput().getEndpointUri();
@@ -146,6 +148,11 @@ class AdminOpenApiTest extends ConnectorTestSupport {
         check(problems, "GET", "/admin/contacts/dead@example.com/events", 200);
         check(problems, "GET", "/admin/rate-limit", 200);
         check(problems, "GET", "/admin/summary", 200);
+        check(problems, "GET", "/admin/summary/history", 200);
+        check(problems, "GET", "/admin/contacts/dead@example.com/events.csv", 200);
+        check(problems, "GET", "/admin/events/replay/count?status=dead&since=2026-11-01T00:00:00Z", 200);
+        check(problems, "GET", "/admin/events/replay/count?status=delivered", 400);
+        check(problems, "GET", "/admin/events/replay/count?status=dead&since=yesterday", 400);
         check(problems, "GET", "/admin/events/no-such-id", 404);
         check(problems, "GET", "/admin/events?status=lost", 400);
         check(problems, "GET", "/admin/events?limit=0", 400);

@@ -2,6 +2,9 @@ package io.consentsync.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consentsync.support.ConnectorTestSupport;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -11,7 +14,7 @@ import java.util.List;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The per-contact audit trail and bulk replay. */
+/** The per-contact audit trail, its CSV export, and bulk replay with its count. */
 class ContactHistoryTest extends ConnectorTestSupport {
 
     @Override
@@ -46,6 +49,62 @@ class ContactHistoryTest extends ConnectorTestSupport {
     }
 
     @Test
+    void theCsvExportIsTheTimelineNewestFirstAndAStaleEventNamesTheNewerOne() throws Exception {
+        stubPatchAnswers(200);
+        String newer = accepted(newsletterEvent("evt-csv-new", "csv@example.com", false)
+                .replace("2024-05-02T09:15:00.000Z", "2024-05-02T10:00:00Z"));
+        awaitStatus(newer, "delivered");
+        String older = accepted(newsletterEvent("evt-csv-old", "csv@example.com", true)
+                .replace("2024-05-02T09:15:00.000Z", "2024-05-02T09:00:00Z"));
+        awaitStatus(older, "stale");
+
+        JsonNode events = json(admin("GET", "/admin/contacts/csv%40example.com/events")).path("events");
+        assertThat(events.get(0).path("didomiSaid").toString()).isEqualTo(
+                "{\"consents_purposes_newsletter_enabled\":true,\"consents_purposes_marketing_values_topics_value\":null}");
+        assertThat(events.get(0).path("replayable").asBoolean()).isFalse();
+        assertThat(events.get(1).path("reasonCode").asText()).isEqualTo("ok");
+
+        HttpResponse<String> r = admin("GET", "/admin/contacts/csv%40example.com/events.csv");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        List<CSVRecord> rows;
+        try (CSVParser parser = CSVParser.parse(r.body(), CSVFormat.RFC4180.builder().setHeader().get())) {
+            assertThat(parser.getHeaderNames()).containsExactly("event_id", "type", "consent_time", "received_at",
+                    "status", "reason_code", "reason", "dotdigital_response_code", "attempts", "regulation",
+                    "didomi_said", "data_fields_written", "updated_at");
+            rows = parser.getRecords();
+        }
+        assertThat(rows).hasSize(2);
+        CSVRecord first = rows.get(0); // newest consent first
+        assertThat(first.get("event_id")).isEqualTo(newer);
+        assertThat(first.get("status")).isEqualTo("delivered");
+        assertThat(first.get("consent_time")).isEqualTo("2024-05-02T10:00:00Z");
+        assertThat(first.get("dotdigital_response_code")).isEqualTo("200");
+        assertThat(first.get("didomi_said")).isEqualTo(
+                "{\"consents_purposes_newsletter_enabled\":false,\"consents_purposes_marketing_values_topics_value\":null}");
+        assertThat(first.get("data_fields_written")).isEqualTo("{\"NEWSLETTER\":false}");
+        CSVRecord second = rows.get(1);
+        assertThat(second.get("event_id")).isEqualTo(older);
+        assertThat(second.get("status")).isEqualTo("stale");
+        assertThat(second.get("reason_code")).isEqualTo("newer_choice_applied");
+        assertThat(second.get("reason")).contains(newer); // the newer event that stands
+        assertThat(second.get("data_fields_written")).isEmpty();
+
+        HttpResponse<String> nobody = admin("GET", "/admin/contacts/nobody%40example.com/events.csv");
+        assertThat(nobody.body().strip()).isEqualTo(String.join(",", ContactTimeline.CSV_COLUMNS));
+    }
+
+    @Test
+    void aCsvCellASpreadsheetWouldRunAsAFormulaIsQuoted() {
+        assertThat(ContactTimeline.cell("=HYPERLINK(\"http://x\")")).isEqualTo("'=HYPERLINK(\"http://x\")");
+        assertThat(ContactTimeline.cell("+1")).isEqualTo("'+1");
+        assertThat(ContactTimeline.cell("@a")).isEqualTo("'@a");
+        assertThat(ContactTimeline.cell("a=b")).isEqualTo("a=b");
+        assertThat(ContactTimeline.cell(null)).isEmpty();
+    }
+
+    @Test
     void bulkReplayKeepsAReasonAlreadyAtItsFullLength() throws Exception {
         dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(400)
                 .withBody("{\"errorCode\":\"contacts:badRequest\",\"description\":\"" + "x".repeat(2100) + "\"}")));
@@ -71,6 +130,16 @@ class ContactHistoryTest extends ConnectorTestSupport {
             awaitStatus(id, "dead");
         }
         stubPatchAnswers(200);
+
+        // the page's confirmation asks first: the count is what the replay then takes
+        HttpResponse<String> count = admin("GET", "/admin/events/replay/count?status=dead&since=2020-01-01T00:00:00Z");
+        assertThat(count.statusCode()).as(count.body()).isEqualTo(200);
+        assertThat(json(count).path("count").asInt()).isEqualTo(3);
+        assertThat(json(admin("GET", "/admin/events/replay/count?status=dead&since=2999-01-01T00:00:00Z")).path("count").asInt())
+                .isZero();
+        HttpResponse<String> badCount = admin("GET", "/admin/events/replay/count?status=pending");
+        assertThat(badCount.statusCode()).isEqualTo(400);
+        assertThat(json(badCount).path("field").asText()).isEqualTo("status");
 
         HttpResponse<String> future = admin("POST", "/admin/events/replay?status=dead&since=2999-01-01T00:00:00Z");
         assertThat(json(future).path("replayed").asInt()).isZero();
