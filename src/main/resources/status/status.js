@@ -116,6 +116,7 @@ function pairs(obj) {
   Object.entries(obj).forEach(([k, v]) => div.append(el("div", k + ": " + (v === null ? "(no choice)" : JSON.stringify(v)))));
   return div;
 }
+const timelineColumns = Array.from(document.querySelectorAll("#timeline-table thead th")).map(th => th.textContent);
 function contactUrl(id, suffix) { return "/admin/contacts/" + encodeURIComponent(id) + "/" + suffix; }
 
 async function showContact(id) {
@@ -144,6 +145,8 @@ async function showContact(id) {
       el("td"), el("td"), outcome, cell(e.lastResponseCode == null ? "" : "HTTP " + e.lastResponseCode), action);
     tr.children[3].append(pairs(e.didomiSaid));
     tr.children[4].append(pairs(e.dataFieldsWritten));
+    // each cell names its column, for the narrow layout where rows become cards (status.css)
+    Array.from(tr.children).forEach((td, i) => { td.dataset.label = timelineColumns[i]; });
     return tr;
   }));
   table.hidden = events.length === 0;
