@@ -94,7 +94,9 @@ public class BulkImport {
             Map<String, Object> contact = new LinkedHashMap<>();
             contact.put("matchIdentifier", config.get().identifier());
             contact.put("identifiers", Map.of(config.get().identifier(), c.identifierValue()));
-            contact.put("dataFields", c.fields());
+            // channel opt-outs and lists to join go in the item; an opt-in or a list to leave needs a lookup, so
+            // such a contact took the single path (prepare-contact-for-import)
+            contact.putAll(ContactPatchBuilder.contactParts(c.fields(), config.get(), null));
             contacts.add(contact);
         }
         Map<String, Object> body = new LinkedHashMap<>();
