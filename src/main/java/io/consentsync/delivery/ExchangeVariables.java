@@ -51,8 +51,6 @@ public final class ExchangeVariables {
     public static final String RESUBSCRIBE = "resubscribe";
     /** {@code List<Integer>}: lists to remove the contact from after the PATCH; set by contactPatchBuilder. */
     public static final String LIST_REMOVALS = "listRemovals";
-    /** {@code String}: the v2 list-membership URL of one removal; set by listMembership. */
-    public static final String LIST_MEMBERSHIP_URL = "listMembershipUrl";
 
     // the bulk import (import-waiting-contacts)
     /** {@code List<Claim>}: the contacts claimed for one import; set by import-waiting-contacts. */
