@@ -157,4 +157,23 @@ class ChannelsAndListsTest extends ConnectorTestSupport {
         assertThat(ACCOUNT.listsOf("both@example.com")).isEmpty();
         dotdigital.verify(1, patchRequestedFor(urlPathMatching(".*")));
     }
+
+    @Test
+    void aReplayedOptOutUnsubscribesAndLeavesTheList() throws Exception {
+        long contactId = ACCOUNT.addContact("again@example.com", "subscribed", 123);
+        var refusal = dotdigital.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching("/contacts/v3/email/again.*"))
+                .atPriority(1).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"errorCode\": \"contacts:badRequest\", \"description\": \"Bad request\"}")));
+        String id = accepted(newsletterEvent("evt-again", "again@example.com", false));
+        awaitStatus(id, "dead");
+        assertThat(ACCOUNT.emailStatus("again@example.com")).isEqualTo("subscribed");
+        dotdigital.removeStub(refusal);
+
+        assertThat(admin("POST", "/admin/events/replay?status=dead").statusCode()).isEqualTo(200);
+
+        awaitStatus(id, "delivered");
+        assertThat(ACCOUNT.emailStatus("again@example.com")).isEqualTo("unsubscribed");
+        assertThat(ACCOUNT.listsOf("again@example.com")).isEmpty();
+        dotdigital.verify(1, deleteRequestedFor(urlEqualTo("/v2/address-books/123/contacts/" + contactId)));
+    }
 }
