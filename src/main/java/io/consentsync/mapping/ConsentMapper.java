@@ -21,7 +21,10 @@ import java.util.Map;
  * Maps the events of one contact (body: {@code List<StoredEvent>} in consent order) to the Dotdigital data fields
  * they set, coalesced into one write: body becomes {@code Map<field, raw value>}, each field from the newest choice
  * that sets it (only keys an event carries, no null choices; every mapped field as null for a user.deleted under
- * {@code on_user_deleted: clear}). Variable {@code batch} keeps which event each value comes from; the other
+ * {@code on_user_deleted: clear}). {@code properties.channels} and {@code properties.lists} add their targets to
+ * the same map ({@link WriteTargets}: {@code channel:<name>}, {@code list:<id>}, the Didomi boolean as value; every
+ * channel false and every list false for a user.deleted under {@code on_user_deleted: unsubscribe}), so they coalesce
+ * and are guarded like data fields. Variable {@code batch} keeps which event each value comes from; the other
  * variables are what the guard, the lookup and the write need.
  */
 public class ConsentMapper implements Processor {
