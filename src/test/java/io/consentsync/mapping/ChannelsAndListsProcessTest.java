@@ -70,6 +70,9 @@ class ChannelsAndListsProcessTest {
                 assertThat(connector.output()).contains("upsert_mode is on and properties.channels maps no email channel: "
                         + "Dotdigital creates new contacts as subscribed to email");
             }
+            assertThat(io.consentsync.support.DotdigitalContract.violations(dotdigital.findAll(
+                    com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                            com.github.tomakehurst.wiremock.client.WireMock.anyUrl())))).isEmpty();
         } finally {
             dotdigital.stop();
         }
