@@ -139,6 +139,7 @@ public class SyncConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(new MappingHealthCheck(mappingCheck));
             health.register(new EventStoreHealthCheck(store));
+            health.register(new io.consentsync.mapping.ListsHealthCheck(mappingCheck));
         }
         DotdigitalHealthCheck dotdigitalHealth = new DotdigitalHealthCheck(current, mappingCheck, accountPause);
         StoreClockHealthCheck storeClock = new StoreClockHealthCheck(claims, clock, Duration.ofMillis(leaseMs / 10));
@@ -197,7 +198,9 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("rateLimitGate", rateLimit);
         registry.bind("rateLimitDeferral", deferral);
         registry.bind("mappingCheck", mappingCheck);
-        registry.bind("contactPatchBuilder", new ContactPatchBuilder());
+        registry.bind("contactPatchBuilder", new ContactPatchBuilder(current));
+        registry.bind("resubscribePolicy", new io.consentsync.delivery.ResubscribePolicy(current));
+        registry.bind("listMembership", new io.consentsync.dotdigital.ListMembership(integration::baseUrl));
         registry.bind("deliveryAttemptRecorder", new DeliveryAttemptRecorder(store, retry, metrics));
         registry.bind("retryCapacity", retryCapacity(context, props, retry, accountPause));
         registry.bind("failedDeliveryRecorder", failedDelivery);

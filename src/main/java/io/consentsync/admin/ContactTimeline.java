@@ -95,8 +95,8 @@ public class ContactTimeline {
             return null;
         }
         Map<String, Object> said = new LinkedHashMap<>();
-        for (IntegrationConfig.Mapping m : cfg.mappings()) {
-            said.put(m.didomiKey(), values.resolve(m.didomiKey()).orElse(null));
+        for (String key : cfg.didomiKeys()) {
+            said.put(key, values.resolve(key).orElse(null));
         }
         return said;
     }

@@ -36,6 +36,7 @@ public class CurrentIntegration implements Supplier<IntegrationConfig> {
         this.credentials = credentials;
         this.current = load();
         credentials.use(current.username(), current.password());
+        current.warnings().forEach(w -> LOG.warn("Configuration: {}", w));
     }
 
     @Override
@@ -71,6 +72,7 @@ public class CurrentIntegration implements Supplier<IntegrationConfig> {
         current = next;
         credentials.use(next.username(), next.password());
         LOG.info("Configuration reloaded: {}", next);
+        next.warnings().forEach(w -> LOG.warn("Configuration: {}", w));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("reloaded", true);
         answer.put("source", next.source());

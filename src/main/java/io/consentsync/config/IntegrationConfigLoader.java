@@ -105,15 +105,27 @@ public final class IntegrationConfigLoader {
         try {
             onUserDeleted = IntegrationConfig.OnUserDeleted.valueOf(deleted.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(where + "properties.on_user_deleted must be \"ignore\" or \"clear\", found: " + deleted);
+            throw new InvalidConfigurationException(where + "properties.on_user_deleted must be \"ignore\", \"clear\" or "
+                    + "\"unsubscribe\", found: " + deleted);
         }
         JsonNode create = props.path("create_missing_data_fields");
         if (!create.isMissingNode() && !create.isNull() && !create.isBoolean()) {
             throw new InvalidConfigurationException(where + "properties.create_missing_data_fields must be true or false");
         }
 
+        List<IntegrationConfig.Channel> channels = channels(props.path("channels"), where);
+        IntegrationConfig.Resubscribe resubscribe = resubscribe(props.path("resubscribe"), where);
+        List<IntegrationConfig.ListMapping> lists = lists(props.path("lists"), where);
+        if (onUserDeleted == IntegrationConfig.OnUserDeleted.UNSUBSCRIBE && channels.isEmpty()) {
+            throw new InvalidConfigurationException(where + "properties.on_user_deleted is \"unsubscribe\" but "
+                    + "properties.channels maps no channel to unsubscribe");
+        }
+
         JsonNode maps = root.path("mappings");
-        if (!maps.isArray() || maps.isEmpty()) {
+        boolean channelsOrLists = !channels.isEmpty() || !lists.isEmpty();
+        if (channelsOrLists && (maps.isMissingNode() || maps.isNull() || maps.isArray() && maps.isEmpty())) {
+            maps = JSON.createArrayNode(); // channels or lists alone are something to write
+        } else if (!maps.isArray() || maps.isEmpty()) {
             throw new InvalidConfigurationException(where + "mappings must be a non-empty array of {\"id\": <Dotdigital data field>, \"value\": <Didomi key>}");
         }
         List<IntegrationConfig.Mapping> mappings = new ArrayList<>();
@@ -138,7 +150,106 @@ public final class IntegrationConfigLoader {
         }
         String baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         return new IntegrationConfig(source, baseUrl, username, password, identifier, List.copyOf(regulations),
-                List.copyOf(mappings), upsert.asBoolean(false), onUserDeleted, create.asBoolean(false), !example);
+                List.copyOf(mappings), upsert.asBoolean(false), onUserDeleted, create.asBoolean(false), !example,
+                channels, resubscribe, lists);
+    }
+
+    /** Dotdigital's channels this connector sets a status on, and the email opt-in types Dotdigital accepts. */
+    private static final List<String> CHANNELS = List.of("email", "sms");
+    private static final List<String> OPT_IN_TYPES = List.of("single", "double", "verifiedDouble");
+
+    /** {@code properties.channels}: {@code {"email": {"value": <boolean key>, "opt_in_type": ...}, "sms": {...}}}. */
+    private static List<IntegrationConfig.Channel> channels(JsonNode node, String where) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isObject()) {
+            throw new InvalidConfigurationException(where + "properties.channels must be an object such as "
+                    + "{\"email\": {\"value\": \"consents_purposes_newsletter_enabled\"}}");
+        }
+        List<IntegrationConfig.Channel> channels = new ArrayList<>();
+        for (var it = node.fields(); it.hasNext(); ) {
+            var entry = it.next();
+            String name = entry.getKey();
+            String path = "properties.channels." + name;
+            if (!CHANNELS.contains(name)) {
+                throw new InvalidConfigurationException(where + path + ": unknown channel \"" + name
+                        + "\"; supported channels: " + String.join(", ", CHANNELS));
+            }
+            JsonNode c = entry.getValue();
+            if (!c.isObject()) {
+                throw new InvalidConfigurationException(where + path + " must be an object with value (and opt_in_type for email)");
+            }
+            String key = required(c, "value", where + path + ".value");
+            booleanKey(key, where + path + ".value");
+            for (var names = c.fieldNames(); names.hasNext(); ) {
+                String field = names.next();
+                if (!field.equals("value") && !(field.equals("opt_in_type") && name.equals("email"))) {
+                    throw new InvalidConfigurationException(where + path + "." + field + " is not a setting of channel "
+                            + name + (field.equals("opt_in_type") ? " (opt_in_type is for email only)" : ""));
+                }
+            }
+            String optIn = null;
+            if (name.equals("email")) {
+                optIn = c.hasNonNull("opt_in_type") ? c.get("opt_in_type").asText() : "single";
+                if (!OPT_IN_TYPES.contains(optIn)) {
+                    throw new InvalidConfigurationException(where + path + ".opt_in_type must be one of "
+                            + String.join(", ", OPT_IN_TYPES) + ", found: " + optIn);
+                }
+            }
+            channels.add(new IntegrationConfig.Channel(name, key, optIn));
+        }
+        return List.copyOf(channels);
+    }
+
+    private static IntegrationConfig.Resubscribe resubscribe(JsonNode node, String where) {
+        if (node.isMissingNode() || node.isNull()) {
+            return IntegrationConfig.Resubscribe.NEVER;
+        }
+        String value = node.asText();
+        for (IntegrationConfig.Resubscribe r : IntegrationConfig.Resubscribe.values()) {
+            if (node.isTextual() && r.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+                return r;
+            }
+        }
+        throw new InvalidConfigurationException(where + "properties.resubscribe must be \"never\", \"with_challenge\" or "
+                + "\"without_challenge\", found: " + node);
+    }
+
+    /** {@code properties.lists}: {@code [{"id": 123, "value": <boolean key>}]}. */
+    private static List<IntegrationConfig.ListMapping> lists(JsonNode node, String where) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new InvalidConfigurationException(where + "properties.lists must be an array of {\"id\": <list id>, "
+                    + "\"value\": <boolean Didomi key>}");
+        }
+        List<IntegrationConfig.ListMapping> lists = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode l = node.get(i);
+            String path = "properties.lists[" + i + "]";
+            JsonNode id = l.path("id");
+            if (!id.canConvertToInt() || !id.isIntegralNumber() || id.asInt() < 1) {
+                throw new InvalidConfigurationException(where + path + ".id must be a Dotdigital list id (a positive "
+                        + "whole number), found: " + id);
+            }
+            String key = required(l, "value", where + path + ".value");
+            booleanKey(key, where + path + ".value");
+            if (!seen.add(id.asInt())) {
+                throw new InvalidConfigurationException(where + path + ".id " + id.asInt() + " is mapped twice");
+            }
+            lists.add(new IntegrationConfig.ListMapping(id.asInt(), key));
+        }
+        return List.copyOf(lists);
+    }
+
+    private static void booleanKey(String key, String path) {
+        if (!MappingGrammar.isBoolean(key)) {
+            throw new InvalidConfigurationException(path + " \"" + key + "\" is not a boolean Didomi key; a channel "
+                    + "or a list follows a choice: " + MappingGrammar.describeBoolean());
+        }
     }
 
     private static String text(JsonNode node, String field) {

@@ -28,6 +28,22 @@ public final class MappingGrammar {
         return key != null && FORMS.stream().anyMatch(p -> p.matcher(key).matches());
     }
 
+    /**
+     * Keys whose value is a choice (true, false or none), the only ones a channel status or a list membership may
+     * follow: {@code consents_*_enabled}, {@code consents_purposes_*_enabled_li} and the per-value {@code *_enabled}.
+     */
+    public static boolean isBoolean(String key) {
+        return accepts(key) && key.startsWith("consents_") && (key.endsWith("_enabled") || key.endsWith("_enabled_li"));
+    }
+
+    public static String describeBoolean() {
+        return "consents_purposes_<purpose>_enabled, consents_purposes_<purpose>_enabled_li, "
+                + "consents_purposes_<purpose>_values_<preference>_<value>_enabled, "
+                + "consents_purposes_<purpose>_preferences_<preference>_enabled, "
+                + "consents_purposes_<purpose>_preferences_<preference>_channel_<channel>_enabled, "
+                + "consents_channels_<channel>_enabled";
+    }
+
     public static String describe() {
         return "organization_user_id, user_id, created_at, updated_at, consents_purposes_<purpose>_enabled, "
                 + "consents_purposes_<purpose>_enabled_li, consents_purposes_<purpose>_values_<preference>_value, "

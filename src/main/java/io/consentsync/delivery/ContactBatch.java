@@ -29,6 +29,7 @@ public final class ContactBatch {
     // Dotdigital data field names are case-insensitive
     private final Map<String, StoredEvent> sourceByField = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, String> keptBack = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final java.util.Set<String> notResubscribed = new java.util.HashSet<>();
     private final List<StoredEvent> unmapped = new ArrayList<>();
     private final List<EventOutcome> rejected = new ArrayList<>();
     private int retries;
@@ -128,6 +129,17 @@ public final class ContactBatch {
         keptBack.put(field, why);
     }
 
+    /** properties.resubscribe kept this channel opt-in out of the write: the contact opted out in Dotdigital. */
+    public void notResubscribed(String target, String why) {
+        keptBack.put(target, why);
+        notResubscribed.add(target);
+    }
+
+    private boolean wasNotResubscribed(StoredEvent event) {
+        return fieldsByEvent.get(event.id()).keySet().stream()
+                .anyMatch(f -> notResubscribed.contains(f) && sourceByField.get(f) == event);
+    }
+
     public List<StoredEvent> openEvents() {
         return List.copyOf(open);
     }
@@ -173,11 +185,16 @@ public final class ContactBatch {
                 }
             }
             String notes = notesFor(event, own);
-            if (own.isEmpty()) {
+            boolean notResubscribed = wasNotResubscribed(event);
+            if (own.isEmpty() && notResubscribed) { // its only choice was an opt-in that properties.resubscribe held back
+                outcomes.add(new EventOutcome(current(event), EventStatus.SKIPPED, notes, responseCode, null,
+                        ReasonCode.NOT_RESUBSCRIBED));
+            } else if (own.isEmpty()) {
                 outcomes.add(new EventOutcome(current(event), EventStatus.STALE, notes, null, null,
                         ReasonCode.NEWER_CHOICE_APPLIED));
             } else {
-                ReasonCode code = notes == null || howCode == ReasonCode.ALREADY_HELD ? howCode : ReasonCode.PARTLY_STALE;
+                ReasonCode code = notResubscribed ? ReasonCode.NOT_RESUBSCRIBED
+                        : notes == null || howCode == ReasonCode.ALREADY_HELD ? howCode : ReasonCode.PARTLY_STALE;
                 outcomes.add(new EventOutcome(current(event), EventStatus.DELIVERED, join(how, notes), responseCode, json(own),
                         code));
             }

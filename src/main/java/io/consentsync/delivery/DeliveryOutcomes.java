@@ -73,6 +73,17 @@ public class DeliveryOutcomes {
                 events > 1 ? ReasonCode.COALESCED : ReasonCode.OK));
     }
 
+    /**
+     * Nothing is left to write once properties.resubscribe held back the opt-ins of a contact who opted out in
+     * Dotdigital: each event says so (or is stale when a newer event of the batch set its targets).
+     */
+    public void notResubscribed(Exchange exchange) {
+        pause.answered();
+        ContactBatch batch = exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class);
+        store.finishBatch(batch.claim(), batch.outcomesAfterWrite(Map.of(),
+                exchange.getVariable(ExchangeVariables.LOOKUP_STATUS_CODE, Integer.class), null, ReasonCode.OK));
+    }
+
     /** The looked-up contact already holds every value: nothing is sent, and the events are delivered by that fact. */
     @SuppressWarnings("unchecked")
     public void alreadyHeld(Exchange exchange) {

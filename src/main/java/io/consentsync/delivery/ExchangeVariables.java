@@ -38,6 +38,20 @@ public final class ExchangeVariables {
     /** {@code Map<data field, value>}: what was (or already is) written; set by contactPatchBuilder or the route. */
     public static final String DATA_FIELDS_WRITTEN = "dataFieldsWritten";
 
+    // channels and lists (properties.channels, properties.lists, properties.resubscribe)
+    /** {@code Boolean}: upsert mode and no deletion, so a contact the lookup did not find is created; set by consentMapper. */
+    public static final String MAY_CREATE = "mayCreate";
+    /** {@code Long}: the contact's Dotdigital id, from the lookup or the PATCH answer; set by contactLookupStrategy / listMembership. */
+    public static final String CONTACT_ID = "contactId";
+    /** {@code Map<channel, status>}: the contact's channel statuses in Dotdigital; set by contactLookupStrategy. */
+    public static final String CURRENT_CHANNELS = "currentChannels";
+    /** {@code Set<Integer>}: the lists the contact is on in Dotdigital; set by contactLookupStrategy. */
+    public static final String CURRENT_LISTS = "currentLists";
+    /** {@code String}: email resubscribeOptions to send (with_challenge / without_challenge), or null; set by resubscribePolicy. */
+    public static final String RESUBSCRIBE = "resubscribe";
+    /** {@code List<Integer>}: lists to remove the contact from after the PATCH; set by contactPatchBuilder. */
+    public static final String LIST_REMOVALS = "listRemovals";
+
     // the bulk import (import-waiting-contacts)
     /** {@code List<Claim>}: the contacts claimed for one import; set by import-waiting-contacts. */
     public static final String CLAIMED_CONTACTS = "claimedContacts";

@@ -1,6 +1,7 @@
 package io.consentsync.delivery;
 
 import io.consentsync.mapping.DataFieldCatalog;
+import io.consentsync.mapping.WriteTargets;
 import org.apache.camel.Exchange;
 
 import java.math.BigDecimal;
@@ -31,12 +32,33 @@ public class UnchangedValues {
     public boolean alreadyHeld(Exchange exchange) {
         Map<String, Object> write = exchange.getMessage().getBody(Map.class);
         Map<String, Object> current = exchange.getVariable(ExchangeVariables.CURRENT_DATA_FIELDS, Map.class);
-        if (write == null || write.isEmpty() || current == null || current.isEmpty()) {
+        if (write == null || write.isEmpty() || !Boolean.TRUE.equals(exchange.getVariable(ExchangeVariables.CONTACT_FOUND))
+                || exchange.getVariable(ExchangeVariables.RESUBSCRIBE) != null) {
             return false;
         }
         Map<String, Object> held = new TreeMap<>(String.CASE_INSENSITIVE_ORDER); // field names are case-insensitive
-        held.putAll(current);
-        return write.entrySet().stream().allMatch(e -> same(e.getValue(), held.get(e.getKey()), isDate(e.getKey())));
+        if (current != null) {
+            held.putAll(current);
+        }
+        boolean writesDataFields = write.keySet().stream().anyMatch(WriteTargets::isDataField);
+        if (writesDataFields && held.isEmpty()) {
+            return false;
+        }
+        Map<String, String> channels = exchange.getVariable(ExchangeVariables.CURRENT_CHANNELS, Map.class);
+        java.util.Set<Integer> lists = exchange.getVariable(ExchangeVariables.CURRENT_LISTS, java.util.Set.class);
+        return write.entrySet().stream().allMatch(e -> {
+            String target = e.getKey();
+            if (WriteTargets.isChannel(target)) {
+                String status = channels == null ? null : channels.get(WriteTargets.channelName(target));
+                return WriteTargets.SUBSCRIBED.equals(e.getValue()) ? "subscribed".equalsIgnoreCase(String.valueOf(status))
+                        : ResubscribePolicy.optedOut(status);
+            }
+            if (WriteTargets.isList(target)) {
+                boolean member = lists != null && lists.contains(WriteTargets.listId(target));
+                return WriteTargets.ADDED.equals(e.getValue()) == member;
+            }
+            return same(e.getValue(), held.get(target), isDate(target));
+        });
     }
 
     private boolean isDate(String field) {

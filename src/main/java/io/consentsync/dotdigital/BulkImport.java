@@ -94,7 +94,9 @@ public class BulkImport {
             Map<String, Object> contact = new LinkedHashMap<>();
             contact.put("matchIdentifier", config.get().identifier());
             contact.put("identifiers", Map.of(config.get().identifier(), c.identifierValue()));
-            contact.put("dataFields", c.fields());
+            // channel opt-outs and lists to join go in the item (lists to leave: listRemovalUrls, after the import);
+            // an opt-in needs a lookup, so such a contact took the single path (takesSinglePath)
+            contact.putAll(ContactPatchBuilder.contactParts(c.fields(), config.get(), null));
             contacts.add(contact);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -102,6 +104,46 @@ public class BulkImport {
         body.put("contacts", contacts);
         exchange.setVariable(ExchangeVariables.IMPORT_STARTED_AT, clock.instant());
         return JSON.writeValueAsString(body);
+    }
+
+    /**
+     * Whether this prepared contact leaves the import for the single path, which looks it up first: a deletion (never
+     * creates a contact) and a channel opt-in (properties.resubscribe needs the current status). A list to leave stays
+     * in the import: the DELETE uses the contact id of the import's report ({@link #listRemovalUrls}).
+     */
+    public boolean takesSinglePath(Exchange exchange) {
+        Map<String, Object> write = exchange.getMessage().getBody(Map.class);
+        return !Boolean.TRUE.equals(exchange.getVariable(ExchangeVariables.MAY_CREATE))
+                || write != null && io.consentsync.mapping.WriteTargets.hasOptIn(write);
+    }
+
+    /**
+     * After a finished import: one {@code DELETE /v2/address-books/{id}/contacts/{contactId}} URL per list a contact
+     * leaves (properties.lists), with the contact id the report gives for it; none for a contact the import failed.
+     */
+    public List<String> listRemovalUrls(Exchange exchange) {
+        ImportBatch batch = exchange.getVariable(ExchangeVariables.IMPORT_BATCH, ImportBatch.class);
+        JsonNode report = exchange.getVariable(ExchangeVariables.IMPORT_REPORT, JsonNode.class);
+        if (batch == null || report == null || !report.path("status").asText().equals("Finished")) {
+            return List.of();
+        }
+        Map<String, Long> ids = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String part : List.of("created", "updated")) {
+            report.path(part).forEach(c -> {
+                if (c.path("contactId").canConvertToLong()) {
+                    ids.put(c.path("identifiers").path(config.get().identifier()).asText(), c.path("contactId").asLong());
+                }
+            });
+        }
+        List<String> urls = new ArrayList<>();
+        for (ImportBatch.ContactWrite c : batch.contacts()) {
+            Long contactId = ids.get(c.identifierValue());
+            if (contactId != null) {
+                ContactPatchBuilder.listRemovals(c.fields()).forEach(list ->
+                        urls.add(config.get().baseUrl() + "/v2/address-books/" + list + "/contacts/" + contactId));
+            }
+        }
+        return urls;
     }
 
     /** After the 202: remember the import id; its status starts as NotFinished. */

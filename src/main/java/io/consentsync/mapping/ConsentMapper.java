@@ -21,7 +21,10 @@ import java.util.Map;
  * Maps the events of one contact (body: {@code List<StoredEvent>} in consent order) to the Dotdigital data fields
  * they set, coalesced into one write: body becomes {@code Map<field, raw value>}, each field from the newest choice
  * that sets it (only keys an event carries, no null choices; every mapped field as null for a user.deleted under
- * {@code on_user_deleted: clear}). Variable {@code batch} keeps which event each value comes from; the other
+ * {@code on_user_deleted: clear}). {@code properties.channels} and {@code properties.lists} add their targets to
+ * the same map ({@link WriteTargets}: {@code channel:<name>}, {@code list:<id>}, the Didomi boolean as value; every
+ * channel false and every list false for a user.deleted under {@code on_user_deleted: unsubscribe}), so they coalesce
+ * and are guarded like data fields. Variable {@code batch} keeps which event each value comes from; the other
  * variables are what the guard, the lookup and the write need.
  */
 public class ConsentMapper implements Processor {
@@ -42,36 +45,66 @@ public class ConsentMapper implements Processor {
         StoredEvent first = events.get(0);
         ContactBatch batch = new ContactBatch(exchange.getVariable(ExchangeVariables.CLAIM, Claim.class));
         Map<String, String> sources = new LinkedHashMap<>();
-        boolean newestClears = false;
+        boolean newestDeletes = false;
         for (StoredEvent stored : events) { // consent order: a later choice overrides an earlier one
             DidomiEvent event = new DidomiEvent(JSON.readTree(stored.payload()));
-            boolean clear = event.type().equals("user.deleted"); // only pending under on_user_deleted = clear
+            // only pending under on_user_deleted = clear or unsubscribe
+            boolean deletion = event.type().equals("user.deleted");
             ConsentValues values = new ConsentValues(event);
             Map<String, Object> fields = new LinkedHashMap<>();
-            for (IntegrationConfig.Mapping m : cfg.mappings()) {
-                if (clear) {
-                    fields.put(m.dataField(), null); // Dotdigital clears a data field sent as null
-                    sources.put(m.dataField(), "user.deleted");
-                } else {
-                    values.resolve(m.didomiKey()).ifPresent(v -> {
-                        fields.put(m.dataField(), v);
-                        sources.put(m.dataField(), m.didomiKey());
-                    });
+            if (deletion && cfg.onUserDeleted() == IntegrationConfig.OnUserDeleted.UNSUBSCRIBE) {
+                for (IntegrationConfig.Channel c : cfg.channels()) { // every mapped channel unsubscribed
+                    fields.put(WriteTargets.channel(c.name()), false);
+                    sources.put(WriteTargets.channel(c.name()), "user.deleted");
+                }
+                for (IntegrationConfig.ListMapping l : cfg.lists()) { // and every mapped list left
+                    fields.put(WriteTargets.list(l.id()), false);
+                    sources.put(WriteTargets.list(l.id()), "user.deleted");
+                }
+            } else {
+                for (IntegrationConfig.Mapping m : cfg.mappings()) {
+                    if (deletion) {
+                        fields.put(m.dataField(), null); // Dotdigital clears a data field sent as null
+                        sources.put(m.dataField(), "user.deleted");
+                    } else {
+                        values.resolve(m.didomiKey()).ifPresent(v -> {
+                            fields.put(m.dataField(), v);
+                            sources.put(m.dataField(), m.didomiKey());
+                        });
+                    }
+                }
+                if (!deletion) { // a key absent from the event, or null, sends nothing for its channel or list
+                    for (IntegrationConfig.Channel c : cfg.channels()) {
+                        values.resolve(c.didomiKey()).ifPresent(v -> {
+                            fields.put(WriteTargets.channel(c.name()), v);
+                            sources.put(WriteTargets.channel(c.name()), c.didomiKey());
+                        });
+                    }
+                    for (IntegrationConfig.ListMapping l : cfg.lists()) {
+                        values.resolve(l.didomiKey()).ifPresent(v -> {
+                            fields.put(WriteTargets.list(l.id()), v);
+                            sources.put(WriteTargets.list(l.id()), l.didomiKey());
+                        });
+                    }
                 }
             }
             batch.add(stored, fields);
             if (!fields.isEmpty()) {
-                newestClears = clear;
+                newestDeletes = deletion;
             }
         }
         exchange.setVariable(ExchangeVariables.BATCH, batch);
         exchange.setVariable(ExchangeVariables.IDENTIFIER_TYPE, cfg.identifier());
         exchange.setVariable(ExchangeVariables.IDENTIFIER_VALUE, first.organizationUserId());
         exchange.setVariable(ExchangeVariables.IDENTIFIER_PATH, encodePathSegment(first.organizationUserId()));
-        // a deletion never creates a contact just to clear it: look it up even in upsert mode
-        exchange.setVariable(ExchangeVariables.LOOKUP_REQUIRED, !cfg.upsertMode() || newestClears);
+        Map<String, Object> merged = batch.mergedFields();
+        // a deletion never creates a contact just to clear it: look it up even in upsert mode; so does an opt-in (its
+        // channel may be unsubscribed in Dotdigital, properties.resubscribe decides) and a list removal (its contact id)
+        exchange.setVariable(ExchangeVariables.LOOKUP_REQUIRED, !cfg.upsertMode() || newestDeletes
+                || WriteTargets.hasOptIn(merged) || WriteTargets.hasListRemoval(merged));
+        exchange.setVariable(ExchangeVariables.MAY_CREATE, cfg.upsertMode() && !newestDeletes);
         exchange.setVariable(ExchangeVariables.MAPPING_SOURCES, sources);
-        exchange.getMessage().setBody(batch.mergedFields());
+        exchange.getMessage().setBody(merged);
     }
 
     /** RFC 3986 path segment: unreserved characters and '@' stay, everything else (incl. '+', ''', '/') is %XX. */

@@ -52,6 +52,15 @@ public class DataFieldConverter implements Processor {
         Map<String, Object> converted = new LinkedHashMap<>();
         raw.forEach((field, value) -> {
             String from = sources == null ? field : sources.get(field);
+            if (!WriteTargets.isDataField(field)) { // a channel status or a list membership: a choice, no field type
+                String v = WriteTargets.converted(field, value);
+                if (v == null) {
+                    problems.add(field + " needs a choice (true or false) and cannot follow " + describe(value) + " from " + from);
+                } else {
+                    converted.put(field, v);
+                }
+                return;
+            }
             DataFieldCatalog.DataField target = catalog.find(field).orElse(null);
             if (target == null) {
                 problems.add("data field " + field + " (mapped from " + from + ") does not exist in Dotdigital");

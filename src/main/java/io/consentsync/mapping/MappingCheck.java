@@ -35,6 +35,9 @@ public class MappingCheck {
     private volatile Integer failureStatusCode;
     private volatile Instant checkedAt;
     private volatile Instant pausedSince;
+    /** properties.lists ids the running check found missing (GET /v2/address-books/{id} answered 404). */
+    private final List<Integer> listsFoundMissing = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile List<Integer> missingLists = List.of();
 
     public MappingCheck(java.util.function.Supplier<IntegrationConfig> config, DataFieldCatalog catalog, Clock clock) {
         this.config = config;
@@ -83,9 +86,34 @@ public class MappingCheck {
         return create;
     }
 
+    /**
+     * The check's list step: one {@code GET /v2/address-books/{id}} URL per {@code properties.lists} entry, in order
+     * ({@link #listAnswered} gets the split index back).
+     */
+    public List<String> listUrls() {
+        listsFoundMissing.clear();
+        IntegrationConfig cfg = config.get();
+        return cfg.lists().stream().map(l -> cfg.baseUrl() + "/v2/address-books/" + l.id()).toList();
+    }
+
+    /** The answer to the {@code index}-th list's GET: 404 means the list does not exist. */
+    public void listAnswered(int index, Integer statusCode) {
+        List<IntegrationConfig.ListMapping> lists = config.get().lists();
+        if (statusCode != null && statusCode == 404 && index < lists.size()) {
+            listsFoundMissing.add(lists.get(index).id());
+        }
+    }
+
+    /** Lists of properties.lists the last check found missing (readiness is DOWN meanwhile). */
+    public List<Integer> missingLists() {
+        return missingLists;
+    }
+
     /** After the catalog was (re)loaded: record and log what is wrong with the mapping; pause or resume delivery. */
     public void evaluate() {
         List<String> found = new ArrayList<>();
+        missingLists = List.copyOf(listsFoundMissing);
+        missingLists.forEach(id -> found.add("list " + id + " (properties.lists) does not exist in Dotdigital"));
         for (IntegrationConfig.Mapping m : config.get().mappings()) {
             catalog.find(m.dataField()).ifPresentOrElse(field -> {
                 if (!canHold(field.type(), m.didomiKey())) {
@@ -149,7 +177,7 @@ public class MappingCheck {
     /** True when this contact's batch must wait: the check found a problem, or the batch names a field Dotdigital lacks. */
     public boolean pausesBatch(Map<String, ?> fields, Map<String, String> sources) {
         Map<String, String> lacking = new LinkedHashMap<>();
-        fields.keySet().stream().filter(f -> catalog.find(f).isEmpty())
+        fields.keySet().stream().filter(WriteTargets::isDataField).filter(f -> catalog.find(f).isEmpty())
                 .forEach(f -> lacking.put(f, sources == null ? f : sources.getOrDefault(f, f)));
         if (!lacking.isEmpty()) {
             fieldsMissing(lacking);

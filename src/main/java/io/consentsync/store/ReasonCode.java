@@ -15,6 +15,8 @@ public enum ReasonCode {
     PARTLY_STALE("partly_stale"),
     ALREADY_HELD("already_held"),
     BULK_IMPORT("bulk_import"),
+    /** delivered (data fields) or skipped: an opt-in left out because the contact opted out in Dotdigital (properties.resubscribe never) */
+    NOT_RESUBSCRIBED("not_resubscribed"),
     // stale
     NEWER_CHOICE_APPLIED("newer_choice_applied"),
     // skipped

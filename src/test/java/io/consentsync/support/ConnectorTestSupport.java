@@ -56,7 +56,8 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     @BeforeAll
     static void startDotdigitalStub() {
-        dotdigital = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        dotdigital = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(DotdigitalContactsStub.INSTANCE)); // a stateful account, only for stubs that name it
         dotdigital.start();
     }
 

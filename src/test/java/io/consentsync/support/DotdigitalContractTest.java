@@ -32,4 +32,42 @@ class DotdigitalContractTest {
         assertThat(DotdigitalContract.violation("PATCH", "/contacts/v4/email/a@example.com", AUTH,
                 "{\"identifiers\":{\"email\":\"a@example.com\"}}")).isPresent();
     }
+
+    private static final String PATCH = "/contacts/v3/email/a@example.com?merge-option=overwrite";
+
+    @Test
+    void acceptsChannelStatusesListsAndResubscribeOptionsThroughTheAllOfTrap() throws Exception {
+        assertThat(DotdigitalContract.violation("PATCH", PATCH, AUTH, """
+                {"identifiers":{"email":"a@example.com"},"dataFields":{"NEWSLETTER":true},
+                 "channelProperties":{"email":{"status":"subscribed","optInType":"double",
+                   "resubscribeOptions":{"resubscribeWithNoChallenge":false}},"sms":{"status":"unsubscribed"}},
+                 "lists":[123]}""")).isEmpty();
+        assertThat(DotdigitalContract.violation("PUT", "/contacts/v3/import", AUTH, """
+                {"mergeOption":"overwrite","contacts":[{"matchIdentifier":"email","identifiers":{"email":"a@example.com"},
+                 "channelProperties":{"email":{"status":"unsubscribed"}},"lists":[7]}]}""")).isEmpty();
+    }
+
+    @Test
+    void rejectsChannelPropertiesTheContractDoesNotHave() throws Exception {
+        assertThat(DotdigitalContract.violation("PATCH", PATCH, AUTH, """
+                {"identifiers":{"email":"a@example.com"},"channelProperties":{"email":{"status":"optedOut"}}}""")).isPresent();
+        assertThat(DotdigitalContract.violation("PATCH", PATCH, AUTH, """
+                {"identifiers":{"email":"a@example.com"},"channelProperties":{"email":{"status":"subscribed","optinType":"double"}}}"""))
+                .isPresent();
+        assertThat(DotdigitalContract.violation("PATCH", PATCH, AUTH, """
+                {"identifiers":{"email":"a@example.com"},"channelProperties":{"sms":{"status":"subscribed","resubscribeOptions":{}}}}"""))
+                .isPresent();
+        assertThat(DotdigitalContract.violation("PATCH", PATCH, AUTH, """
+                {"identifiers":{"email":"a@example.com"},"channelProperties":{"fax":{"status":"subscribed"}}}""")).isPresent();
+        assertThat(DotdigitalContract.violation("PATCH", PATCH, AUTH, """
+                {"identifiers":{"email":"a@example.com"},"lists":["newsletter"]}""")).isPresent();
+    }
+
+    @Test
+    void checksListCallsAgainstTheListsFile() throws Exception {
+        assertThat(DotdigitalContract.violation("GET", "/v2/address-books/123", AUTH, null)).isEmpty();
+        assertThat(DotdigitalContract.violation("DELETE", "/v2/address-books/123/contacts/42", AUTH, null)).isEmpty();
+        assertThat(DotdigitalContract.violation("DELETE", "/v2/address-books/123/contacts/a@example.com", AUTH, null)).isPresent();
+        assertThat(DotdigitalContract.violation("DELETE", "/v2/address-books/123/members/42", AUTH, null)).isPresent();
+    }
 }

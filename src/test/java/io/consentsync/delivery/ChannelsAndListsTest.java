@@ -1,0 +1,179 @@
+package io.consentsync.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.consentsync.support.ConnectorTestSupport;
+import io.consentsync.support.DotdigitalContactsStub;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * properties.channels and properties.lists with properties.resubscribe at its default (never), upsert_mode false,
+ * against a Dotdigital account that behaves as its contract says ({@link DotdigitalContactsStub}): the newsletter
+ * purpose drives the email channel (double opt-in) and list 123.
+ */
+class ChannelsAndListsTest extends ConnectorTestSupport {
+
+    static final DotdigitalContactsStub ACCOUNT = DotdigitalContactsStub.INSTANCE;
+
+    @Override
+    protected String integration() {
+        return super.integration().replace("\"properties\": {}", """
+                "properties": {"channels": {"email": {"value": "consents_purposes_newsletter_enabled", "opt_in_type": "double"}},
+                               "lists": [{"id": 123, "value": "consents_purposes_newsletter_enabled"}]}""");
+    }
+
+    @BeforeEach
+    void account() {
+        ACCOUNT.reset();
+        ACCOUNT.addList(123, "Newsletter");
+        stubAccount();
+    }
+
+    static void stubAccount() {
+        dotdigital.stubFor(any(urlPathMatching("/contacts/v3/email/.*"))
+                .willReturn(aResponse().withTransformers(DotdigitalContactsStub.NAME)));
+        dotdigital.stubFor(any(urlPathMatching("/v2/address-books/.*"))
+                .willReturn(aResponse().withTransformers(DotdigitalContactsStub.NAME)));
+    }
+
+    /** A newsletter choice at a given consent time. */
+    static String newsletterAt(String eventId, String email, boolean enabled, String createdAt) {
+        return newsletterEvent(eventId, email, enabled).replace("2024-05-02T09:15:00.000Z", createdAt);
+    }
+
+    @Test
+    void optOutUnsubscribesAndLeavesTheList() throws Exception {
+        long contactId = ACCOUNT.addContact("out@example.com", "subscribed", 123);
+
+        String id = accepted(newsletterEvent("evt-out", "out@example.com", false));
+
+        JsonNode event = awaitStatus(id, "delivered");
+        assertThat(ACCOUNT.emailStatus("out@example.com")).isEqualTo("unsubscribed");
+        assertThat(ACCOUNT.listsOf("out@example.com")).isEmpty();
+        dotdigital.verify(1, patchRequestedFor(urlEqualTo("/contacts/v3/email/out@example.com?merge-option=overwrite"))
+                .withRequestBody(equalToJson("""
+                        {"identifiers": {"email": "out@example.com"}, "dataFields": {"NEWSLETTER": false},
+                         "channelProperties": {"email": {"status": "unsubscribed"}}}""")));
+        dotdigital.verify(1, deleteRequestedFor(urlEqualTo("/v2/address-books/123/contacts/" + contactId)));
+        // the audit trail names the status and list changes written
+        assertThat(event.path("dataFieldsWritten").toString())
+                .isEqualTo("{\"NEWSLETTER\":false,\"channel:email\":\"unsubscribed\",\"list:123\":\"removed\"}");
+        HttpResponse<String> history = admin("GET", "/admin/contacts/out%40example.com/events");
+        assertThat(json(history).path("events").get(0).path("dataFieldsWritten").path("channel:email").asText())
+                .isEqualTo("unsubscribed");
+    }
+
+    @Test
+    void optInJoinsTheListAndSetsTheOptInType() throws Exception {
+        ACCOUNT.addContact("in@example.com", "noSubscription");
+
+        String id = accepted(newsletterEvent("evt-in", "in@example.com", true));
+
+        awaitStatus(id, "delivered");
+        dotdigital.verify(1, patchRequestedFor(urlEqualTo("/contacts/v3/email/in@example.com?merge-option=overwrite"))
+                .withRequestBody(equalToJson("""
+                        {"identifiers": {"email": "in@example.com"}, "dataFields": {"NEWSLETTER": true},
+                         "channelProperties": {"email": {"status": "subscribed", "optInType": "double"}},
+                         "lists": [123]}""")));
+        assertThat(ACCOUNT.emailStatus("in@example.com")).isEqualTo("subscribed");
+        assertThat(ACCOUNT.contact("in@example.com").path("channelProperties").path("email").path("optInType").asText())
+                .isEqualTo("Double");
+        assertThat(ACCOUNT.listsOf("in@example.com")).containsExactly(123);
+        dotdigital.verify(0, deleteRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void noChoiceTouchesNeitherChannelNorList() throws Exception {
+        ACCOUNT.addContact("quiet@example.com", "unsubscribed", 123);
+
+        String id = accepted(consentEvent("evt-quiet", "quiet@example.com", """
+                [{"id": "marketing", "enabled": true, "values": {"topics": {"value": "cycling"}}},
+                 {"id": "newsletter", "enabled": null}]"""));
+
+        awaitStatus(id, "delivered");
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching("/contacts/v3/email/quiet@example.com"))
+                .withRequestBody(equalToJson("""
+                        {"identifiers": {"email": "quiet@example.com"}, "dataFields": {"TOPICS": "cycling"}}""")));
+        assertThat(ACCOUNT.emailStatus("quiet@example.com")).isEqualTo("unsubscribed");
+        assertThat(ACCOUNT.listsOf("quiet@example.com")).containsExactly(123);
+        dotdigital.verify(0, deleteRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void underNeverAnUnsubscribedContactStaysUnsubscribed() throws Exception {
+        ACCOUNT.addContact("gone@example.com", "unsubscribed");
+
+        String id = accepted(newsletterEvent("evt-back", "gone@example.com", true));
+
+        JsonNode event = awaitStatus(id, "delivered");
+        assertThat(ACCOUNT.emailStatus("gone@example.com")).isEqualTo("unsubscribed");
+        assertThat(event.path("reason").asText()).contains("not resubscribed").contains("properties.resubscribe is never");
+        // the data field is still written; no channel status goes out
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching("/contacts/v3/email/gone@example.com"))
+                .withRequestBody(equalToJson("""
+                        {"identifiers": {"email": "gone@example.com"}, "dataFields": {"NEWSLETTER": true}, "lists": [123]}""")));
+        assertThat(ACCOUNT.challengesSent()).isZero();
+    }
+
+    @Test
+    void anOlderOptInAfterANewerOptOutChangesNothing() throws Exception {
+        ACCOUNT.addContact("late@example.com", "subscribed", 123);
+        awaitStatus(accepted(newsletterAt("evt-newer-out", "late@example.com", false, "2024-05-03T10:00:00.000Z")), "delivered");
+        assertThat(ACCOUNT.emailStatus("late@example.com")).isEqualTo("unsubscribed");
+
+        String older = accepted(newsletterAt("evt-older-in", "late@example.com", true, "2024-05-01T10:00:00.000Z"));
+
+        JsonNode event = awaitStatus(older, "stale");
+        assertThat(event.path("reason").asText()).contains("channel:email").contains("list:123");
+        assertThat(ACCOUNT.emailStatus("late@example.com")).isEqualTo("unsubscribed");
+        assertThat(ACCOUNT.listsOf("late@example.com")).isEmpty();
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void coalescesAnOptInAndANewerOptOutIntoTheOptOut() throws Exception {
+        ACCOUNT.addContact("both@example.com", "subscribed", 123);
+        // held back until both wait: the contact is claimed with both events once delivery runs
+        String[] ids = new String[2];
+        context.getRouteController().stopRoute("dispatch-due-events");
+        ids[0] = accepted(newsletterAt("evt-c-in", "both@example.com", true, "2024-05-01T10:00:00.000Z"));
+        ids[1] = accepted(newsletterAt("evt-c-out", "both@example.com", false, "2024-05-02T10:00:00.000Z"));
+        context.getRouteController().startRoute("dispatch-due-events");
+
+        awaitStatus(ids[1], "delivered");
+        awaitStatus(ids[0], "stale");
+        assertThat(ACCOUNT.emailStatus("both@example.com")).isEqualTo("unsubscribed");
+        assertThat(ACCOUNT.listsOf("both@example.com")).isEmpty();
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void aReplayedOptOutUnsubscribesAndLeavesTheList() throws Exception {
+        long contactId = ACCOUNT.addContact("again@example.com", "subscribed", 123);
+        var refusal = dotdigital.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching("/contacts/v3/email/again.*"))
+                .atPriority(1).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"errorCode\": \"contacts:badRequest\", \"description\": \"Bad request\"}")));
+        String id = accepted(newsletterEvent("evt-again", "again@example.com", false));
+        awaitStatus(id, "dead");
+        assertThat(ACCOUNT.emailStatus("again@example.com")).isEqualTo("subscribed");
+        dotdigital.removeStub(refusal);
+
+        assertThat(admin("POST", "/admin/events/replay?status=dead").statusCode()).isEqualTo(200);
+
+        awaitStatus(id, "delivered");
+        assertThat(ACCOUNT.emailStatus("again@example.com")).isEqualTo("unsubscribed");
+        assertThat(ACCOUNT.listsOf("again@example.com")).isEmpty();
+        dotdigital.verify(1, deleteRequestedFor(urlEqualTo("/v2/address-books/123/contacts/" + contactId)));
+    }
+}
