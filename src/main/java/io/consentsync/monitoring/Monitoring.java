@@ -22,8 +22,10 @@ import java.util.List;
 
 /**
  * Route-level monitoring with Camel's own tools: binds the connector's developer consoles ({@code consent-sync},
- * {@code dotdigital}) in the registry, has the HTTP client record its calls for the second, and, when JMX is on
- * ({@code camel.main.jmx-enabled=true}), registers the {@link ConsentSyncMBean} next to Camel's route MBeans.
+ * {@code dotdigital}) in the registry, has the HTTP client record its calls for the second, puts its own {@code health}
+ * console and masked copies of Camel's {@code properties}, {@code system-properties} and {@code jvm} consoles in place
+ * of Camel's, and registers the {@link ConsentSyncMBean} next to Camel's MBeans. Those sit in a private MBean server
+ * unless {@code sync.jmx.enabled=true} puts them in the platform one (JConsole, Hawtio).
  */
 public final class Monitoring {
 
@@ -56,32 +58,24 @@ public final class Monitoring {
         ConnectorState state = new ConnectorState(queries, dataSource, instanceId, mapping, rateLimit, accountPause);
         DotdigitalCalls calls = new DotdigitalCalls(clock, RECENT_CALLS);
         credentials.recordCallsIn(calls);
-        ConsentSyncConsole consentSync = new ConsentSyncConsole(state);
-        DotdigitalConsole dotdigital = new DotdigitalConsole(calls, rateLimit, catalog, clock);
-        // the bean name is the console id: Camel's console registry finds consoles in the registry by it
-        context.getRegistry().bind(consentSync.getId(), consentSync);
-        context.getRegistry().bind(dotdigital.getId(), dotdigital);
-        HealthConsole health = new HealthConsole();
-        context.getRegistry().bind(health.getId(), health); // in place of Camel's health console
+        List<DevConsole> consoles = List.of(
+                new ConsentSyncConsole(state),
+                new DotdigitalConsole(calls, rateLimit, catalog, clock),
+                new HealthConsole(),
+                new MaskedConsole("camel", "properties", "Properties", "Displays the properties loaded by Camel (secrets masked)"),
+                new MaskedConsole("camel", "system-properties", "Java System Properties",
+                        "Displays Java System Properties (secrets masked)"),
+                new MaskedConsole("jvm", "jvm", "JVM", "Displays JVM information (secrets masked)"));
+        for (DevConsole console : consoles) {
+            // the bean name is the console id: Camel's console registry looks there first, so Camel's own console
+            // of the same id (health, properties, ...) never answers
+            context.getRegistry().bind(console.getId(), console);
+        }
         try {
-            context.addService(new Registration(context, state, consoles(consentSync, dotdigital, health, context)), true, true);
+            context.addService(new Registration(context, state, consoles), true, true);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Ours, and Camel's consoles that show configuration, masked, in place of Camel's. */
-    private static List<DevConsole> consoles(DevConsole consentSync, DevConsole dotdigital, DevConsole health,
-                                             CamelContext context) {
-        List<DevConsole> consoles = new java.util.ArrayList<>(List.of(consentSync, dotdigital, health));
-        consoles.add(new MaskedConsole("camel", "properties", "Properties", "Displays the properties loaded by Camel (secrets masked)"));
-        consoles.add(new MaskedConsole("camel", "system-properties", "Java System Properties",
-                "Displays Java System Properties (secrets masked)"));
-        consoles.add(new MaskedConsole("jvm", "jvm", "JVM", "Displays JVM information (secrets masked)"));
-        for (DevConsole console : consoles.subList(3, consoles.size())) {
-            context.getRegistry().bind(console.getId(), console); // found first by id: Camel's never answers
-        }
-        return consoles;
     }
 
     /** Started with the context: the consoles into the console registry (when on), the MBean (when JMX is on). */
