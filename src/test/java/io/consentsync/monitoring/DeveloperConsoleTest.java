@@ -112,6 +112,12 @@ class DeveloperConsoleTest extends ConnectorTestSupport {
         assertThat(dev).isNotEmpty().containsEntry("event-store", "UP").containsKey("dotdigital");
         assertThat(dev.keySet()).containsExactlyInAnyOrderElementsOf(observe.keySet());
         observe.forEach((id, state) -> assertThat(dev.get(id)).as(id).isEqualTo(state));
+
+        // on the management port only (loopback by default, see ExposureDefaultsTest), never on the public one
+        HttpResponse<String> publicPort = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/dev/route"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(publicPort.statusCode()).isEqualTo(404);
+        assertThat(publicPort.body()).doesNotContain("write-dotdigital-contact");
     }
 
     @Test
