@@ -218,6 +218,9 @@ public class SyncConfiguration implements CamelConfiguration {
         http.setHttpClientConfigurer(credentials);
         credentials.readRateLimitsWith(rateLimit); // x-ratelimit-* of every answer, in one place
         http.setHttpActivityListener(metrics);
+        // developer consoles consent-sync and dotdigital, the JMX MBean (when on); see docs/operations.md
+        io.consentsync.monitoring.Monitoring.install(context, queries, store.dataSource(), instanceId, mappingCheck,
+                rateLimit, accountPause, catalog, credentials, clock);
 
         LOG.info("Integration: {}", integration);
         LOG.info("Retry schedule: {} retries, delays {} ms, spread {}s{}", retry.maxRedeliveries(), retry.delays(),

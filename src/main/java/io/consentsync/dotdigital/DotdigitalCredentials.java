@@ -35,6 +35,7 @@ public class DotdigitalCredentials implements HttpClientConfigurer {
     private volatile String username = "";
     private volatile String authorization;
     private volatile RateLimitGate rateLimit; // null: answers are not observed (tests of the credentials alone)
+    private volatile io.consentsync.monitoring.DotdigitalCalls calls; // null: calls are not recorded
 
     public DotdigitalCredentials(Path passwordFile) {
         this.passwordFile = passwordFile;
@@ -82,11 +83,19 @@ public class DotdigitalCredentials implements HttpClientConfigurer {
         this.rateLimit = gate;
     }
 
+    /** Every answer from Dotdigital (a 429 too) is recorded in {@code recent}, for the dotdigital developer console. */
+    public void recordCallsIn(io.consentsync.monitoring.DotdigitalCalls recent) {
+        this.calls = recent;
+    }
+
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         // per request, not a default header: a re-read password applies to clients already built
         builder.addRequestInterceptorFirst((request, entity, context) -> request.setHeader("Authorization", authorization));
-        builder.addResponseInterceptorLast((response, entity, context) -> observe(response));
+        builder.addResponseInterceptorLast((response, entity, context) -> {
+            observe(response);
+            record(response, context);
+        });
     }
 
     private void observe(HttpResponse response) {
@@ -96,6 +105,15 @@ public class DotdigitalCredentials implements HttpClientConfigurer {
                 Header header = response.getFirstHeader(name);
                 return header == null ? null : header.getValue();
             });
+        }
+    }
+
+    private void record(HttpResponse response, org.apache.hc.core5.http.protocol.HttpContext context) {
+        io.consentsync.monitoring.DotdigitalCalls recent = calls;
+        org.apache.hc.core5.http.HttpRequest request =
+                context instanceof org.apache.hc.core5.http.protocol.HttpCoreContext core ? core.getRequest() : null;
+        if (recent != null && request != null) {
+            recent.record(request.getMethod(), request.getPath(), response.getCode());
         }
     }
 

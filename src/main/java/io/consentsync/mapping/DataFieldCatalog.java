@@ -44,6 +44,11 @@ public class DataFieldCatalog {
         return unknown && loadedAt.plus(minRefreshInterval).isBefore(clock.instant());
     }
 
+    /** When the catalog was last read from Dotdigital; null before the first read. */
+    public Instant loadedAt() {
+        return fields == null ? null : loadedAt;
+    }
+
     /** Takes the body of {@code GET /v2/data-fields}. */
     public void update(String json) throws JsonProcessingException {
         JsonNode list = JSON.readTree(json);
