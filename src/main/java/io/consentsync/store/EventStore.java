@@ -378,18 +378,24 @@ public class EventStore {
         return true;
     }
 
-    /** Puts a dead or skipped event back to delivery. Returns the status it had, empty when unknown. */
+    /**
+     * Puts a dead or skipped event back to delivery. Returns the status it had, empty when unknown. An event whose
+     * webhook body is gone (sync.retention.payload-days, an erasure) stays as it is: there is nothing to deliver.
+     */
     public Optional<EventStatus> replay(String id) {
         Optional<StoredEvent> event = queries.find(id);
-        event.filter(e -> e.status().isReplayable()).ifPresent(e -> update(dataSource,
+        event.filter(e -> e.status().isReplayable() && e.payload() != null).ifPresent(e -> update(dataSource,
                 "update consent_event set status = 'pending', reason = ?, reason_code = null, next_attempt_at = null, first_attempt_at = null, "
-                        + "updated_at = ? where id = ? and status = ?",
+                        + "updated_at = ? where id = ? and status = ? and payload is not null",
                 truncate("replayed after " + e.status().id() + (e.reason() == null ? "" : ": " + e.reason())),
                 at(clock.instant()), id, e.status().id()));
         return event.map(StoredEvent::status);
     }
 
-    /** Replays every event in a replayable status that reached it at or after {@code since}; returns how many. */
+    /**
+     * Replays every event in a replayable status that reached it at or after {@code since} and still has its webhook
+     * body; returns how many.
+     */
     public int replayAll(EventStatus status, Instant since) {
         if (!status.isReplayable()) {
             throw new IllegalArgumentException("only dead or skipped events can be replayed");
@@ -397,7 +403,7 @@ public class EventStore {
         // the reason is cut to its column's 2000 characters, as truncate() does for single replays
         return update(dataSource, "update consent_event set status = 'pending', reason = substring('replayed after ' || status || "
                         + "coalesce(': ' || reason, '') from 1 for 2000), reason_code = null, next_attempt_at = null, first_attempt_at = null, "
-                        + "updated_at = ? where status = ? and updated_at >= ?",
+                        + "updated_at = ? where status = ? and updated_at >= ? and payload is not null",
                 at(clock.instant()), status.id(), at(since == null ? Instant.EPOCH : since));
     }
 
