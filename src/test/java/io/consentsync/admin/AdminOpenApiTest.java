@@ -79,7 +79,8 @@ class AdminOpenApiTest extends ConnectorTestSupport {
         assertThat(inDocument).as("operations in " + DOCUMENT).isEqualTo(inRoutes);
         assertThat(inRoutes).contains("GET /admin/events/{id}", "GET /admin/events", "POST /admin/events/{id}/replay",
                 "POST /admin/events/replay", "GET /admin/contacts/{organizationUserId}/events", "GET /admin/rate-limit",
-                "GET /admin/summary", "POST /admin/config/reload", "GET /admin/openapi.json");
+                "GET /admin/summary", "POST /admin/config/reload", "GET /admin/openapi.json",
+                "POST /admin/contacts/{organizationUserId}/erase");
         // no admin path beside the rest DSL, where it would miss the document (and possibly the login)
         for (RouteDefinition route : model().getRouteDefinitions()) {
             String uri = route.getInput().getEndpointUri();
@@ -159,6 +160,10 @@ class AdminOpenApiTest extends ConnectorTestSupport {
         check(problems, "POST", "/admin/events/replay?status=dead&since=2026-11-01T00:00:00Z", 200);
         check(problems, "POST", "/admin/events/replay?status=skipped", 200);
         check(problems, "POST", "/admin/config/reload", 200);
+        check(problems, "GET", "/admin/contacts/dead@example.com/events?hashed=maybe", 400);
+        check(problems, "POST", "/admin/contacts/dead@example.com/erase", 200);
+        check(problems, "GET", "/admin/contacts/dead@example.com/events?hashed=true", 200);
+        check(problems, "POST", "/admin/events/" + dead + "/replay", 409);
         HttpResponse<String> crossSite = post("/admin/events/replay?status=dead", "", null,
                 Map.of("Authorization", basic("admin", ADMIN_PASSWORD), "Origin", "https://evil.example"));
         assertThat(crossSite.statusCode()).isEqualTo(403);
