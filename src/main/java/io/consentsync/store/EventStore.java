@@ -418,7 +418,7 @@ public class EventStore {
             bind(ps, ids.toArray());
             readAll(ps).forEach(this::notifyOutcome);
         } catch (SQLException e) {
-            LOG.warn("cannot read outcomes back for the listeners: {}", e.toString());
+            LOG.warn("cannot read outcomes back for the listeners: {}", Jdbc.redacted(e.toString()));
         }
     }
 
@@ -427,7 +427,7 @@ public class EventStore {
             try {
                 l.onOutcome(event);
             } catch (RuntimeException e) {
-                LOG.warn("outcome listener failed: {}", e.toString());
+                LOG.warn("outcome listener failed: {}", io.consentsync.observe.OutcomeLog.mask(Jdbc.redacted(e.toString())));
             }
         }
     }
