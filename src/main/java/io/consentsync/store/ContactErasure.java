@@ -56,6 +56,14 @@ public class ContactErasure {
     public record HandledDeletion(String eventId, String contactKey, Instant receivedAt) {
     }
 
+    /**
+     * The tables that hold a contact's identifier, each covered by {@link #erase}. A migration that adds another (a
+     * column named like the identifier) must add it here and to the erasure: StoreRetentionTest compares this list
+     * with the schema.
+     */
+    public static final java.util.Set<String> TABLES_WITH_THE_IDENTIFIER =
+            java.util.Set.of("consent_event", "contact_field_state", "contact_claim");
+
     /** What a user.deleted has to be in before its person is erased: handled, not waiting, not dead. */
     static final String HANDLED = "status in ('delivered', 'skipped', 'ignored')";
     private static final Pattern EMAIL = Pattern.compile("[^\\s'\"<>(),;:{}\\[\\]]+@[^\\s'\"<>(),;:{}\\[\\]]+");

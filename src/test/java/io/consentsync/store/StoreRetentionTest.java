@@ -137,6 +137,26 @@ class StoreRetentionTest {
         assertThat(mentions("consent_event", "busy@example.com")).isEqualTo(1);
     }
 
+    /** Every table with a column that may hold a person's identifier is one the erasure covers. */
+    @Test
+    void theErasureCoversEveryTableThatHoldsTheIdentifier() throws Exception {
+        java.util.Set<String> holding = new java.util.TreeSet<>();
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select table_name, column_name from information_schema.columns "
+                     + "where lower(table_schema) = lower(current_schema)");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String column = rs.getString(2).toLowerCase();
+                if (column.equals("contact_key") || column.equals("organization_user_id") || column.contains("email")
+                        || column.equals("payload") || column.equals("identifier") || column.equals("user_id")) {
+                    holding.add(rs.getString(1).toLowerCase());
+                }
+            }
+        }
+        assertThat(holding).as("tables with an identifier column").isNotEmpty()
+                .containsExactlyInAnyOrderElementsOf(ContactErasure.TABLES_WITH_THE_IDENTIFIER);
+    }
+
     /** Rows of the table whose identifier columns mention the text, whatever its case. */
     int mentions(String table, String text) throws SQLException {
         String columns = switch (table) {
