@@ -16,7 +16,8 @@ import java.util.Set;
  * (delivered, skipped, or ignored at intake). The work is found in the store ({@link #eraseHandledDeletions}, run by
  * the route erase-handled-deletions on a timer): nothing but the store holds it. As an outcome listener this class
  * only wakes that route up as soon as a deletion is handled, so the erasure follows within moments; the wake-up is a
- * non-blocking offer to a one-slot queue, never work done on the delivery or intake thread.
+ * non-blocking offer to a one-slot queue, never work done on the delivery or intake thread. While an erasure had to
+ * wait for older events of the person, any final outcome wakes it too (one of them may have been the last).
  */
 public class ErasureOnDeletion implements EventOutcomeListener {
 
@@ -28,6 +29,8 @@ public class ErasureOnDeletion implements EventOutcomeListener {
     private final boolean enabled;
     private final CamelContext context;
     private volatile ProducerTemplate wakeUp;
+    /** The last run left an erasure waiting (older events of the person still waited): any final outcome wakes it. */
+    private volatile boolean waiting;
 
     public ErasureOnDeletion(ContactErasure erasure, boolean enabled, CamelContext context) {
         this.erasure = erasure;
@@ -42,7 +45,8 @@ public class ErasureOnDeletion implements EventOutcomeListener {
 
     @Override
     public void onOutcome(StoredEvent event) {
-        if (enabled && "user.deleted".equals(event.type()) && HANDLED.contains(event.status())) {
+        boolean handledDeletion = "user.deleted".equals(event.type()) && HANDLED.contains(event.status());
+        if (enabled && (handledDeletion || (waiting && event.status().isFinal()))) {
             ProducerTemplate template = wakeUp;
             if (template == null) {
                 template = context.createProducerTemplate();
@@ -61,6 +65,7 @@ public class ErasureOnDeletion implements EventOutcomeListener {
             return 0;
         }
         int erased = 0;
+        boolean leftWaiting = false;
         for (ContactErasure.HandledDeletion d : erasure.handledDeletions(limit)) {
             if (d.contactKey() == null) {
                 erasure.eraseAnonymousDeletion(d.eventId());
@@ -73,9 +78,11 @@ public class ErasureOnDeletion implements EventOutcomeListener {
                         + "{} claims; contact {}", d.eventId(), r.events(), r.bodies(), r.fieldStates(), r.claims(),
                         ErasureApi.shortHash(r.contactHash()));
             } else {
+                leftWaiting = true;
                 LOG.debug("erasure after user.deleted (event {}) waits: {}", d.eventId(), r.status());
             }
         }
+        waiting = leftWaiting;
         return erased;
     }
 }

@@ -70,6 +70,28 @@ class ErasureTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anErasureAfterADeletionWaitsForOlderEventsOfThePersonStillToBeDelivered() throws Exception {
+        stubContactFound("subscribed");
+        stubPatchAnswers(200);
+        // an older choice of the person waits for delivery (due only tomorrow: a long retry wait)
+        StoreSql.insertEvent(jdbcUrl, "older", "slow@example.com", "retrying", 5000,
+                newsletterEvent("evt-older", "slow@example.com", true));
+        String deletion = accepted(userDeleted("u-slow", "slow@example.com"));
+        awaitStatus(deletion, "ignored");
+        ErasureOnDeletion erasure = context.getRegistry().lookupByNameAndType("erasureOnDeletion", ErasureOnDeletion.class);
+
+        assertThat(erasure.eraseHandledDeletions(100)).as("erased while an older event waits").isZero();
+        assertThat(StoreSql.payload(jdbcUrl, "older")).contains("slow@example.com");
+
+        StoreSql.execute(jdbcUrl, "update consent_event set next_attempt_at = null where id = 'older'");
+        awaitStatus("older", "delivered");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(StoreSql.dumpMentions(jdbcUrl, "slow@example.com")).isFalse());
+        assertThat(history("slow@example.com", true).path("events")).extracting(e -> e.path("id").asText())
+                .containsExactlyInAnyOrder("older", deletion);
+    }
+
+    @Test
     void anErasureOnRequestAnswersWhatWasErasedAndLogsNoIdentifier() throws Exception {
         stubContactFound("subscribed");
         stubPatchAnswers(200);

@@ -72,13 +72,19 @@ final class StoreSql {
      * a waiting one is due only in a day (delivery leaves it alone).
      */
     static void insertEvent(String jdbcUrl, String id, String email, String status, long ageMs) throws SQLException {
+        insertEvent(jdbcUrl, id, email, status, ageMs, "{\"type\":\"event.created\",\"user\":\"" + email + "\"}");
+    }
+
+    /** The same with the webhook body given (a real envelope, for an event delivery will map). */
+    static void insertEvent(String jdbcUrl, String id, String email, String status, long ageMs, String payload)
+            throws SQLException {
         execute(jdbcUrl, "insert into consent_event (id, dedup_key, event_type, organization_user_id, contact_key, "
                         + "regulation, consent_time, consent_version, payload, status, reason, attempts, received_at, "
                         + "updated_at, next_attempt_at) values (?, ?, 'event.created', ?, ?, 'gdpr', "
                         + "dateadd(millisecond, ?, current_timestamp), 0, ?, ?, null, 0, "
                         + "dateadd(millisecond, ?, current_timestamp), dateadd(millisecond, ?, current_timestamp), "
                         + "case when ? in ('pending', 'retrying') then dateadd(day, 1, current_timestamp) end)",
-                id, "event.created:" + id, email, email.toLowerCase(Locale.ROOT), -ageMs,
-                "{\"type\":\"event.created\",\"user\":\"" + email + "\"}", status, -ageMs, -ageMs, status);
+                id, "event.created:" + id, email, email.toLowerCase(Locale.ROOT), -ageMs, payload, status, -ageMs, -ageMs,
+                status);
     }
 }
