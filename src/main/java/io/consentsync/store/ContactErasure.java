@@ -239,13 +239,14 @@ public class ContactErasure {
 
     /**
      * Takes the contact as delivery would: locks its claim row when no live claim holds it (1: the person had a claim
-     * row), or creates one (0). -1 while a live claim holds it (a delivery under way). The row is deleted before the
-     * transaction ends.
+     * row), or creates one (0). -1 while a live claim holds it (a delivery under way), and also for one more lease
+     * after a claim ran out without being released: its holder may only be stalled, and the row (with its fence) is
+     * deleted before the transaction ends, so a later claim on the address starts at fence 1 again.
      */
     private int takeContact(Connection c, String contactKey) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("select case when claimed_until >= current_timestamp then 1 "
+        try (PreparedStatement lock = c.prepareStatement("select case when claimed_until >= ? then 1 "
                 + "else 0 end from contact_claim where contact_key = ? for update")) {
-            bind(lock, contactKey);
+            bind(lock, databaseTime(c).minus(Duration.ofMillis(leaseMs)), contactKey);
             try (ResultSet rs = lock.executeQuery()) {
                 if (rs.next()) {
                     return rs.getInt(1) == 1 ? -1 : 1;

@@ -134,6 +134,11 @@ class StoreRetentionTest {
         assertThat(erasure.erase("busy@example.com", null).status()).isEqualTo(ContactErasure.Status.BUSY);
         claims.releaseContact(claim);
         assertThat(erasure.erase("busy@example.com", null).status()).isEqualTo(ContactErasure.Status.WAITING);
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update contact_claim set claimed_until = current_timestamp where contact_key = 'busy@example.com'")) {
+            ps.executeUpdate(); // ran out just now, never released: its holder may only be stalled
+        }
+        assertThat(erasure.erase("busy@example.com", null).status()).isEqualTo(ContactErasure.Status.BUSY);
         assertThat(mentions("consent_event", "busy@example.com")).isEqualTo(1);
     }
 
