@@ -29,6 +29,7 @@ public class ErasureOnDeletion implements EventOutcomeListener {
     private final boolean enabled;
     private final CamelContext context;
     private volatile ProducerTemplate wakeUp;
+    private final Object templateLock = new Object();
     /** The last run left an erasure waiting (older events of the person still waited): any final outcome wakes it. */
     private volatile boolean waiting;
 
@@ -47,13 +48,21 @@ public class ErasureOnDeletion implements EventOutcomeListener {
     public void onOutcome(StoredEvent event) {
         boolean handledDeletion = "user.deleted".equals(event.type()) && HANDLED.contains(event.status());
         if (enabled && (handledDeletion || (waiting && event.status().isFinal()))) {
-            ProducerTemplate template = wakeUp;
-            if (template == null) {
-                template = context.createProducerTemplate();
-                wakeUp = template;
-            }
-            template.sendBody(WAKE_UP, event.id());
+            wakeUpTemplate().sendBody(WAKE_UP, event.id());
         }
+    }
+
+    private ProducerTemplate wakeUpTemplate() {
+        ProducerTemplate template = wakeUp;
+        if (template == null) {
+            synchronized (templateLock) { // not this: a sweep holds that while it runs
+                if (wakeUp == null) {
+                    wakeUp = context.createProducerTemplate();
+                }
+                template = wakeUp;
+            }
+        }
+        return template;
     }
 
     /**
