@@ -207,10 +207,13 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("deliveryOutcomes", new DeliveryOutcomes(store, accountPause));
         registry.bind("unchangedValues", new UnchangedValues(catalog));
         registry.bind("adminAuthenticator", admin);
-        registry.bind("adminEventsApi", new AdminEventsApi(store, queries, dotdigitalHealth, rateLimit, accountPause,
-                mappingCheck));
-        registry.bind("contactTimeline", new ContactTimeline(queries, current));
+        AdminEventsApi adminEvents = new AdminEventsApi(store, queries, dotdigitalHealth, rateLimit, accountPause,
+                mappingCheck);
+        registry.bind("adminEventsApi", adminEvents);
+        ContactTimeline timeline = new ContactTimeline(queries, current);
+        registry.bind("contactTimeline", timeline);
         registry.bind("pipelineHistory", new PipelineHistory(queries, clock));
+        retentionAndErasure(context, props, database, instanceId, leaseMs, store, queries, timeline, current);
 
         // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);
@@ -236,6 +239,42 @@ public class SyncConfiguration implements CamelConfiguration {
                             + "(or point sync.integration-file at yours) with your regional authentication.url, "
                             + "API username and password");
         }
+    }
+
+    /**
+     * The store's own retention and erasure (retention.camel.yaml, docs/data.md). The erasure after a user.deleted is
+     * hooked to delivery as an outcome listener: it hears of every handled deletion after its outcome committed.
+     */
+    private static void retentionAndErasure(CamelContext context, PropertiesComponent props, DataSource database,
+                                            String instanceId, long leaseMs, EventStore store, EventQueries queries,
+                                            ContactTimeline timeline, CurrentIntegration current) {
+        long payloadDays = longProp(props, "sync.retention.payload-days");
+        long auditDays = longProp(props, "sync.retention.audit-days");
+        long dayMs = longProp(props, "sync.retention.day-ms");
+        int batchSize = intProp(props, "sync.retention.batch-size");
+        long interval = longProp(props, "sync.retention.interval-ms");
+        if (payloadDays < 0 || auditDays < 0 || dayMs < 1 || batchSize < 1 || interval < 1) {
+            throw new InvalidConfigurationException("sync.retention.payload-days and audit-days must be 0 or more, "
+                    + "sync.retention.day-ms, batch-size and interval-ms more than 0");
+        }
+        if (longProp(props, "sync.erasure.interval-ms") < 1) {
+            throw new InvalidConfigurationException("sync.erasure.interval-ms must be more than 0");
+        }
+        Registry registry = context.getRegistry();
+        registry.bind("retentionPurge", new io.consentsync.retention.RetentionPurge(
+                new io.consentsync.store.StoreRetention(database, instanceId), payloadDays, auditDays, dayMs, batchSize,
+                2 * interval));
+        String flag = required(props, "sync.erasure.on-user-deleted").trim();
+        if (!flag.equals("true") && !flag.equals("false")) {
+            throw new InvalidConfigurationException("sync.erasure.on-user-deleted must be true or false, found: " + flag);
+        }
+        io.consentsync.store.ContactErasure erasure = new io.consentsync.store.ContactErasure(database, instanceId, leaseMs,
+                optional(props, "sync.erasure.key"));
+        io.consentsync.retention.ErasureOnDeletion onDeletion =
+                new io.consentsync.retention.ErasureOnDeletion(erasure, Boolean.parseBoolean(flag), context);
+        store.addListener(onDeletion);
+        registry.bind("erasureOnDeletion", onDeletion);
+        registry.bind("erasureApi", new io.consentsync.retention.ErasureApi(erasure, timeline, current));
     }
 
     /**

@@ -159,6 +159,11 @@ public class AdminEventsApi {
     }
 
     public Map<String, Object> replay(String id) {
+        queries.find(id).filter(e -> e.status().isReplayable() && e.payload() == null).ifPresent(e -> {
+            throw new RejectedRequestException(409, "not_replayable", "payload", "event " + id + " can no longer be "
+                    + "replayed: its webhook body was dropped (sync.retention.payload-days after it became " + e.status().id()
+                    + ", or an erasure)");
+        });
         EventStatus before = store.replay(id).orElseThrow(() -> notFound(id));
         if (!before.isReplayable()) {
             throw new RejectedRequestException(409, "not_replayable", "status",

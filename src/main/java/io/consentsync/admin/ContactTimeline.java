@@ -45,18 +45,23 @@ public class ContactTimeline {
      * event as the admin API shows it, plus {@code didomiSaid} and {@code replayable}.
      */
     public Map<String, Object> timeline(String organizationUserId) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("organizationUserId", organizationUserId);
+        answer.put("events", events(config.get().contactKey(organizationUserId)));
+        return answer;
+    }
+
+    /** The events stored under a contact key (or, for an erased person, under its keyed hash), as {@link #timeline} shows them. */
+    public List<Map<String, Object>> events(String contactKey) {
         IntegrationConfig cfg = config.get();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (StoredEvent e : queries.listByContact(cfg.contactKey(organizationUserId))) {
+        for (StoredEvent e : queries.listByContact(contactKey)) {
             Map<String, Object> row = e.view();
             row.put("didomiSaid", didomiSaid(e, cfg));
             row.put("replayable", e.status().isReplayable());
             rows.add(row);
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("organizationUserId", organizationUserId);
-        answer.put("events", rows);
-        return answer;
+        return rows;
     }
 
     /** The same timeline as CSV, newest first as the page shows it: a header row, then a row per event in {@link #CSV_COLUMNS} order. */

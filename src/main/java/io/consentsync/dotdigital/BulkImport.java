@@ -213,7 +213,7 @@ public class BulkImport {
             if (claimed != null) {
                 claimed.forEach(claims::releaseContact);
             }
-            LOG.warn("bulk import preparation failed: {}", DeliveryFailure.of(error).reason());
+            LOG.warn("bulk import preparation failed: {}", io.consentsync.observe.OutcomeLog.mask(DeliveryFailure.of(error).reason()));
             return;
         }
         HttpOperationFailedException http = error instanceof HttpOperationFailedException h ? h : null;
@@ -223,7 +223,7 @@ public class BulkImport {
             return;
         }
         DeliveryFailure failure = DeliveryFailure.of(error);
-        LOG.warn("bulk import of {} contacts failed: {}", batch.size(), failure.reason());
+        LOG.warn("bulk import of {} contacts failed: {}", batch.size(), io.consentsync.observe.OutcomeLog.mask(failure.reason()));
         accountFailures.observe(failure);
         Integer code = failure.statusCode();
         if (code != null && (code == 401 || code == 403)) { // the account's problem: no event spends a retry

@@ -39,7 +39,10 @@ public class ErrorResponder implements Processor {
             body = Map.of("error", "store_unavailable", "message", "the event could not be stored; retry later");
             exchange.getMessage().setHeader("Retry-After", "30");
         } else {
-            LOG.error("Unexpected error handling {}", exchange.getFromRouteId(), caught);
+            // the exception's text may quote the request (an address): masked here, the stack trace only at DEBUG
+            LOG.error("Unexpected error handling {}: {}", exchange.getFromRouteId(),
+                    io.consentsync.observe.OutcomeLog.mask(String.valueOf(caught)));
+            LOG.debug("Unexpected error handling {} (stack trace, may quote request data)", exchange.getFromRouteId(), caught);
             status = 500;
             body = Map.of("error", "internal_error", "message", "unexpected error; see the connector log");
         }

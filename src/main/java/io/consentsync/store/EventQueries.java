@@ -25,8 +25,11 @@ public class EventQueries {
     static final String WAITING = "status in ('pending', 'retrying')";
     /** Waiting and its time has come, by the database's clock (the one every instance shares). */
     static final String DUE = WAITING + " and (next_attempt_at is null or next_attempt_at <= current_timestamp)";
-    /** The events a bulk replay takes: in a status (dead or skipped) since a time (two parameters, in that order). */
-    static final String REPLAYABLE_SINCE = "status = ? and updated_at >= ?";
+    /**
+     * The events a bulk replay takes: in a status (dead or skipped) since a time (two parameters, in that order), whose
+     * webhook body retention has not dropped yet.
+     */
+    static final String REPLAYABLE_SINCE = "status = ? and updated_at >= ? and payload is not null";
 
     private final DataSource dataSource;
 

@@ -378,18 +378,24 @@ public class EventStore {
         return true;
     }
 
-    /** Puts a dead or skipped event back to delivery. Returns the status it had, empty when unknown. */
+    /**
+     * Puts a dead or skipped event back to delivery. Returns the status it had, empty when unknown. An event whose
+     * webhook body is gone (sync.retention.payload-days, an erasure) stays as it is: there is nothing to deliver.
+     */
     public Optional<EventStatus> replay(String id) {
         Optional<StoredEvent> event = queries.find(id);
-        event.filter(e -> e.status().isReplayable()).ifPresent(e -> update(dataSource,
+        event.filter(e -> e.status().isReplayable() && e.payload() != null).ifPresent(e -> update(dataSource,
                 "update consent_event set status = 'pending', reason = ?, reason_code = null, next_attempt_at = null, first_attempt_at = null, "
-                        + "updated_at = ? where id = ? and status = ?",
+                        + "updated_at = ? where id = ? and status = ? and payload is not null",
                 truncate("replayed after " + e.status().id() + (e.reason() == null ? "" : ": " + e.reason())),
                 at(clock.instant()), id, e.status().id()));
         return event.map(StoredEvent::status);
     }
 
-    /** Replays every event in a replayable status that reached it at or after {@code since}; returns how many. */
+    /**
+     * Replays every event in a replayable status that reached it at or after {@code since} and still has its webhook
+     * body; returns how many.
+     */
     public int replayAll(EventStatus status, Instant since) {
         if (!status.isReplayable()) {
             throw new IllegalArgumentException("only dead or skipped events can be replayed");
@@ -412,7 +418,7 @@ public class EventStore {
             bind(ps, ids.toArray());
             readAll(ps).forEach(this::notifyOutcome);
         } catch (SQLException e) {
-            LOG.warn("cannot read outcomes back for the listeners: {}", e.toString());
+            LOG.warn("cannot read outcomes back for the listeners: {}", Jdbc.redacted(e.toString()));
         }
     }
 
@@ -421,7 +427,7 @@ public class EventStore {
             try {
                 l.onOutcome(event);
             } catch (RuntimeException e) {
-                LOG.warn("outcome listener failed: {}", e.toString());
+                LOG.warn("outcome listener failed: {}", io.consentsync.observe.OutcomeLog.mask(Jdbc.redacted(e.toString())));
             }
         }
     }

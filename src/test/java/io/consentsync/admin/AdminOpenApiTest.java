@@ -81,7 +81,7 @@ class AdminOpenApiTest extends ConnectorTestSupport {
                 "POST /admin/events/replay", "GET /admin/contacts/{organizationUserId}/events", "GET /admin/rate-limit",
                 "GET /admin/summary", "POST /admin/config/reload", "GET /admin/openapi.json",
                 "GET /admin/contacts/{organizationUserId}/events.csv", "GET /admin/events/replay/count",
-                "GET /admin/summary/history");
+                "GET /admin/summary/history", "POST /admin/contacts/{organizationUserId}/erase");
         // no admin path beside the rest DSL, where it would miss the document (and possibly the login)
         for (RouteDefinition route : model().getRouteDefinitions()) {
             String uri = route.getInput().getEndpointUri();
@@ -166,6 +166,10 @@ class AdminOpenApiTest extends ConnectorTestSupport {
         check(problems, "POST", "/admin/events/replay?status=dead&since=2026-11-01T00:00:00Z", 200);
         check(problems, "POST", "/admin/events/replay?status=skipped", 200);
         check(problems, "POST", "/admin/config/reload", 200);
+        check(problems, "GET", "/admin/contacts/dead@example.com/events?hashed=maybe", 400);
+        check(problems, "POST", "/admin/contacts/dead@example.com/erase", 200);
+        check(problems, "GET", "/admin/contacts/dead@example.com/events?hashed=true", 200);
+        check(problems, "POST", "/admin/events/" + dead + "/replay", 409);
         HttpResponse<String> crossSite = post("/admin/events/replay?status=dead", "", null,
                 Map.of("Authorization", basic("admin", ADMIN_PASSWORD), "Origin", "https://evil.example"));
         assertThat(crossSite.statusCode()).isEqualTo(403);

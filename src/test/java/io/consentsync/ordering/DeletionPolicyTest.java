@@ -20,6 +20,15 @@ class DeletionPolicyTest extends ConnectorTestSupport {
                 .replace("\"properties\": {}", "\"properties\": {\"on_user_deleted\": \"clear\"}");
     }
 
+    /**
+     * The store's erasure after a deletion (sync.erasure.on-user-deleted) makes a later event of the same address a new
+     * person (ErasureAfterClearTest): off here, where what on_user_deleted does to Dotdigital on its own is tested.
+     */
+    @Override
+    protected java.util.Map<String, String> extraProperties() {
+        return java.util.Map.of("sync.erasure.on-user-deleted", "false");
+    }
+
     private static String userDeleted(String email) {
         return """
                 {"type": "user.deleted", "parameters": {"entity": {"id": "u-%s", "organization_user_id": "%s",

@@ -1,0 +1,298 @@
+package io.consentsync.store;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.consentsync.store.Jdbc.at;
+import static io.consentsync.store.Jdbc.bind;
+import static io.consentsync.store.Jdbc.databaseTime;
+import static io.consentsync.store.Jdbc.execute;
+import static io.consentsync.store.Jdbc.isUniqueViolation;
+import static io.consentsync.store.Jdbc.unavailable;
+
+/**
+ * Erasing one person from the store (sync.erasure.*): every stored webhook body of theirs is dropped, their audit
+ * records keep only a keyed hash of the identifier (HMAC-SHA256, {@link #hash}), and the rows that held the identifier
+ * for delivery (contact_field_state, contact_claim) are deleted, so a later event of the same address is a new person.
+ * <p>
+ * Every table that holds the identifier is covered here: consent_event (organization_user_id, contact_key, payload, and
+ * for user events the Didomi user id in dedup_key; reason, fields_written and consent_time_note are scrubbed of it),
+ * contact_field_state and contact_claim (contact_key). rate_limit_pause, delivery_pause, store_write_probe,
+ * store_lease and erasure_key hold no contact's data.
+ * <p>
+ * An erasure is one transaction that first takes the contact the way delivery does (its contact_claim row, locked): a
+ * contact being delivered right now is {@link Status#BUSY}, and one with events received before the cut-off still
+ * waiting for delivery is {@link Status#WAITING}; nothing is changed then.
+ */
+public class ContactErasure {
+
+    /** What an erasure did, or why it did nothing. */
+    public enum Status { ERASED, BUSY, WAITING }
+
+    /** Counts of what was erased; {@code waiting} the events that kept it from running (WAITING). */
+    public record Result(Status status, String contactHash, int events, int bodies, int fieldStates, int claims,
+                         int waiting) {
+    }
+
+    /** A handled user.deleted whose person is not erased yet. */
+    public record HandledDeletion(String eventId, String contactKey, Instant receivedAt) {
+    }
+
+    /**
+     * The tables that hold a contact's identifier, each covered by {@link #erase}. A migration that adds another (a
+     * column named like the identifier) must add it here and to the erasure: StoreRetentionTest compares this list
+     * with the schema.
+     */
+    public static final java.util.Set<String> TABLES_WITH_THE_IDENTIFIER =
+            java.util.Set.of("consent_event", "contact_field_state", "contact_claim");
+
+    /** What a user.deleted has to be in before its person is erased: handled, not waiting, not dead. */
+    static final String HANDLED = "status in ('delivered', 'skipped', 'ignored')";
+    private static final Pattern EMAIL = Pattern.compile("[^\\s'\"<>(),;:{}\\[\\]]+@[^\\s'\"<>(),;:{}\\[\\]]+");
+    private static final String HASH_PREFIX = "hmac:";
+
+    private final DataSource dataSource;
+    private final String instanceId;
+    private final long leaseMs;
+    private final byte[] configuredKey;
+    private volatile byte[] key;
+
+    /**
+     * @param configuredKey sync.erasure.key; null or empty: a key generated once and kept in the store (erasure_key)
+     */
+    public ContactErasure(DataSource dataSource, String instanceId, long leaseMs, String configuredKey) {
+        this.dataSource = dataSource;
+        this.instanceId = instanceId;
+        this.leaseMs = leaseMs;
+        this.configuredKey = configuredKey == null || configuredKey.isEmpty() ? null
+                : configuredKey.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The keyed hash that stands for the contact key in an erased person's audit records. */
+    public String hash(String contactKey) {
+        return HASH_PREFIX + HexFormat.of().formatHex(hmac(contactKey));
+    }
+
+    private byte[] hmac(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] key() {
+        byte[] k = key;
+        if (k == null) {
+            k = configuredKey != null ? configuredKey : storedKey();
+            key = k;
+        }
+        return k;
+    }
+
+    /** The key kept in the store, generated by the first instance that needs one (the others read it). */
+    private byte[] storedKey() {
+        try (Connection c = dataSource.getConnection()) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try (PreparedStatement read = c.prepareStatement("select key_value from erasure_key where id = 1");
+                     ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        return Base64.getDecoder().decode(rs.getString(1));
+                    }
+                }
+                byte[] fresh = new byte[32];
+                new SecureRandom().nextBytes(fresh);
+                try (PreparedStatement insert = c.prepareStatement(
+                        "insert into erasure_key (id, key_value, created_at) values (1, ?, current_timestamp)")) {
+                    insert.setString(1, Base64.getEncoder().encodeToString(fresh));
+                    insert.executeUpdate();
+                    return fresh;
+                } catch (SQLException e) {
+                    if (!isUniqueViolation(e)) {
+                        throw e;
+                    }
+                    // another instance generated it first: read theirs
+                }
+            }
+            throw new IllegalStateException("the erasure key could neither be read nor generated");
+        } catch (SQLException e) {
+            throw unavailable("cannot read the erasure key", e);
+        }
+    }
+
+    /** Handled user.deleted events whose person is not erased yet, oldest first. */
+    public List<HandledDeletion> handledDeletions(int limit) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select id, contact_key, received_at from consent_event "
+                     + "where event_type = 'user.deleted' and erased_at is null and " + HANDLED
+                     + " order by received_at, id fetch first " + limit + " rows only")) {
+            List<HandledDeletion> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new HandledDeletion(rs.getString(1), rs.getString(2),
+                            rs.getObject(3, OffsetDateTime.class).toInstant()));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw unavailable("cannot find handled deletions", e);
+        }
+    }
+
+    /** A user.deleted without an identifier: nothing to erase but its own body; it is marked erased. */
+    public void eraseAnonymousDeletion(String eventId) {
+        Jdbc.update(dataSource, "update consent_event set payload = null, payload_dropped_at = coalesce(payload_dropped_at, "
+                + "current_timestamp), erased_at = current_timestamp where id = ? and contact_key is null", eventId);
+    }
+
+    /**
+     * Erases the contact's events received up to {@code cutoff} (null: now, by the database's clock) and the
+     * contact's field states and claim. Events received later are another person's and stay as they are.
+     */
+    public Result erase(String contactKey, Instant cutoff) {
+        String hash = hash(contactKey);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Result result = eraseIn(c, contactKey, hash, cutoff);
+                if (result.status() == Status.ERASED) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                if (e instanceof SQLException sql && isUniqueViolation(sql)) { // another instance took the contact
+                    return new Result(Status.BUSY, hash, 0, 0, 0, 0, 0);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot erase a contact", e);
+        }
+    }
+
+    private Result eraseIn(Connection c, String contactKey, String hash, Instant cutoff) throws SQLException {
+        int claimRows = takeContact(c, contactKey);
+        if (claimRows < 0) {
+            return new Result(Status.BUSY, hash, 0, 0, 0, 0, 0);
+        }
+        OffsetDateTime until = cutoff == null ? databaseTime(c) : at(cutoff);
+        int waiting = count(c, "select count(*) from consent_event where contact_key = ? and received_at <= ? and "
+                + EventQueries.WAITING, contactKey, until);
+        if (waiting > 0) {
+            return new Result(Status.WAITING, hash, 0, 0, 0, 0, waiting);
+        }
+        int events = 0;
+        int bodies = 0;
+        try (PreparedStatement rows = c.prepareStatement("select id, dedup_key, organization_user_id, reason, "
+                + "fields_written, consent_time_note, payload is not null from consent_event where contact_key = ? "
+                + "and received_at <= ? for update")) {
+            bind(rows, contactKey, until);
+            List<Object[]> updates = new ArrayList<>();
+            try (ResultSet rs = rows.executeQuery()) {
+                while (rs.next()) {
+                    String user = rs.getString(3);
+                    updates.add(new Object[]{"erased:" + HexFormat.of().formatHex(hmac(rs.getString(2))),
+                            scrub(rs.getString(4), contactKey, user), scrub(rs.getString(5), contactKey, user),
+                            scrub(rs.getString(6), contactKey, user), rs.getString(1)});
+                    events++;
+                    bodies += rs.getBoolean(7) ? 1 : 0;
+                }
+            }
+            for (Object[] u : updates) {
+                execute(c, "update consent_event set organization_user_id = ?, contact_key = ?, dedup_key = ?, reason = ?, "
+                        + "fields_written = ?, consent_time_note = ?, payload = null, payload_dropped_at = "
+                        + "coalesce(payload_dropped_at, current_timestamp), erased_at = current_timestamp where id = ?",
+                        hash, hash, u[0], u[1], u[2], u[3], u[4]);
+            }
+        }
+        // the field states of later events (another person's, received after the cut-off) stay
+        int fieldStates = changed(c, "delete from contact_field_state where contact_key = ? and event_id not in "
+                + "(select id from consent_event where contact_key = ?)", contactKey, contactKey);
+        changed(c, "delete from contact_claim where contact_key = ?", contactKey);
+        return new Result(Status.ERASED, hash, events, bodies, fieldStates, claimRows, 0);
+    }
+
+    /**
+     * Takes the contact as delivery would: locks its claim row when no live claim holds it (1: the person had a claim
+     * row), or creates one (0). -1 while a live claim holds it (a delivery under way), and also for one more lease
+     * after a claim ran out without being released: its holder may only be stalled, and the row (with its fence) is
+     * deleted before the transaction ends, so a later claim on the address starts at fence 1 again.
+     */
+    private int takeContact(Connection c, String contactKey) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("select case when claimed_until >= ? then 1 "
+                + "else 0 end from contact_claim where contact_key = ? for update")) {
+            bind(lock, databaseTime(c).minus(Duration.ofMillis(leaseMs)), contactKey);
+            try (ResultSet rs = lock.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getInt(1) == 1 ? -1 : 1;
+                }
+            }
+        }
+        // no row yet: create one (held) so no instance claims the contact meanwhile; a unique violation means one did
+        execute(c, "insert into contact_claim (contact_key, claimed_by, claimed_until, fence) values (?, ?, ?, 1)",
+                contactKey, instanceId, databaseTime(c).plus(Duration.ofMillis(leaseMs)));
+        return 0;
+    }
+
+    private static int changed(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static int count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** The text without the identifier (in any case) nor any e-mail address. */
+    static String scrub(String text, String contactKey, String organizationUserId) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String id : new String[]{contactKey, organizationUserId}) {
+            if (id != null && !id.isEmpty()) {
+                out = Pattern.compile(Pattern.quote(id), Pattern.CASE_INSENSITIVE).matcher(out)
+                        .replaceAll(Matcher.quoteReplacement("<erased>"));
+            }
+        }
+        return EMAIL.matcher(out).replaceAll("<erased>");
+    }
+
+    /** Whether a contact key is an erasure hash (what the admin API's hashed lookups pass). */
+    public static boolean isHash(String contactKey) {
+        return contactKey != null && contactKey.toLowerCase(Locale.ROOT).startsWith(HASH_PREFIX);
+    }
+}
