@@ -273,6 +273,7 @@ public class SyncConfiguration implements CamelConfiguration {
         io.consentsync.retention.ErasureOnDeletion onDeletion =
                 new io.consentsync.retention.ErasureOnDeletion(erasure, Boolean.parseBoolean(flag), context);
         store.addListener(onDeletion);
+        store.checkErasuresWith(erasure); // a late event older than its person's erasure never brings them back
         registry.bind("erasureOnDeletion", onDeletion);
         registry.bind("erasureApi", new io.consentsync.retention.ErasureApi(erasure, timeline, current));
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +43,7 @@ import static io.consentsync.store.Jdbc.unavailable;
  * contact being delivered right now is {@link Status#BUSY}, and one with events received before the cut-off still
  * waiting for delivery is {@link Status#WAITING}; nothing is changed then.
  */
-public class ContactErasure {
+public class ContactErasure implements ErasedContacts {
 
     /** What an erasure did, or why it did nothing. */
     public enum Status { ERASED, BUSY, WAITING }
@@ -208,9 +209,10 @@ public class ContactErasure {
         }
         int events = 0;
         int bodies = 0;
+        OffsetDateTime newestChoice = null;
         try (PreparedStatement rows = c.prepareStatement("select id, dedup_key, organization_user_id, reason, "
-                + "fields_written, consent_time_note, payload is not null from consent_event where contact_key = ? "
-                + "and received_at <= ? for update")) {
+                + "fields_written, consent_time_note, payload is not null, consent_time from consent_event "
+                + "where contact_key = ? and received_at <= ? for update")) {
             bind(rows, contactKey, until);
             List<Object[]> updates = new ArrayList<>();
             try (ResultSet rs = rows.executeQuery()) {
@@ -221,6 +223,10 @@ public class ContactErasure {
                             scrub(rs.getString(6), contactKey, user), rs.getString(1)});
                     events++;
                     bodies += rs.getBoolean(7) ? 1 : 0;
+                    OffsetDateTime consentTime = rs.getObject(8, OffsetDateTime.class);
+                    if (consentTime != null && (newestChoice == null || consentTime.isAfter(newestChoice))) {
+                        newestChoice = consentTime;
+                    }
                 }
             }
             for (Object[] u : updates) {
@@ -234,7 +240,47 @@ public class ContactErasure {
         int fieldStates = changed(c, "delete from contact_field_state where contact_key = ? and event_id not in "
                 + "(select id from consent_event where contact_key = ?)", contactKey, contactKey);
         changed(c, "delete from contact_claim where contact_key = ?", contactKey);
+        if (newestChoice != null) {
+            keepTombstone(c, hash, newestChoice);
+        }
         return new Result(Status.ERASED, hash, events, bodies, fieldStates, claimRows, 0);
+    }
+
+    /** The person's tombstone moves forward to their newest erased choice (never back: an erasure may repeat). */
+    private static void keepTombstone(Connection c, String hash, OffsetDateTime newestChoice) throws SQLException {
+        if (changed(c, "update erased_contact set erased_through = ? where contact_hash = ? and erased_through < ?",
+                newestChoice, hash, newestChoice) == 0
+                && count(c, "select count(*) from erased_contact where contact_hash = ?", hash) == 0) {
+            execute(c, "insert into erased_contact (contact_hash, erased_through) values (?, ?)", hash, newestChoice);
+        }
+    }
+
+    @Override
+    public Optional<NewEvent> olderThanErasure(NewEvent event, Instant consentTime) {
+        if (event.contactKey() == null || event.contactKey().isEmpty()) {
+            return Optional.empty();
+        }
+        String hash = hash(event.contactKey());
+        Instant erasedThrough;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select erased_through from erased_contact where contact_hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                erasedThrough = rs.getObject(1, OffsetDateTime.class).toInstant();
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot read erased contacts", e);
+        }
+        if (consentTime.isAfter(erasedThrough)) {
+            return Optional.empty(); // a choice made after the erasure: a new person
+        }
+        return Optional.of(new NewEvent("erased:" + HexFormat.of().formatHex(hmac(event.dedupKey())), event.type(), hash,
+                hash, event.regulation(), consentTime, event.consentVersion(), null, EventStatus.IGNORED,
+                "older than this person's erasure (their newest erased choice was made " + erasedThrough
+                        + "): kept under the keyed hash, without its body, not delivered", ReasonCode.PREDATES_ERASURE));
     }
 
     /**

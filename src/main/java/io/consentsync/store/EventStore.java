@@ -50,6 +50,7 @@ public class EventStore {
     private final java.time.Duration maxConsentTimeSkew;
     private final int maxEventsPerContact;
     private volatile List<EventOutcomeListener> listeners = List.of();
+    private volatile ErasedContacts erased = ErasedContacts.NONE;
 
     /**
      * @param claims             this instance's claims on the same data source: they fence and free contacts inside
@@ -71,6 +72,11 @@ public class EventStore {
         this.maxEventsPerContact = maxEventsPerContact;
     }
 
+    /** Intake asks this whether an event is older than its person's erasure (set once the erasure is wired). */
+    public void checkErasuresWith(ErasedContacts erasedContacts) {
+        this.erased = erasedContacts;
+    }
+
     public void addListener(EventOutcomeListener listener) {
         List<EventOutcomeListener> next = new ArrayList<>(listeners);
         next.add(listener);
@@ -82,21 +88,24 @@ public class EventStore {
     }
 
     /** Stores a new event, or returns the earlier record when the same event was stored before. */
-    public StoreResult accept(NewEvent event) {
+    public StoreResult accept(NewEvent received) {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        Instant consentTime = event.consentTime() == null ? now : event.consentTime();
+        Instant consentTime = received.consentTime() == null ? now : received.consentTime();
         String consentTimeNote = null;
         if (consentTime.isAfter(now.plus(maxConsentTimeSkew))) { // within the tolerance: Didomi's clock may run ahead
             consentTimeNote = "consent time " + consentTime + " is more than " + maxConsentTimeSkew.toSeconds()
                     + " s after the event was received: not trusted, ordered by the time received";
             consentTime = now;
         }
+        // an event older than its person's erasure comes back under the hash, without its body (never in clear)
+        NewEvent event = erased.olderThanErasure(received, consentTime).orElse(received);
+        OffsetDateTime erasedAt = event == received ? null : at(now);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into consent_event (id, dedup_key, event_type, "
                      + "organization_user_id, contact_key, regulation, consent_time, consent_version, payload, status, "
-                     + "reason, reason_code, attempts, received_at, updated_at, consent_time_note) "
-                     + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                     + "reason, reason_code, attempts, received_at, updated_at, consent_time_note, erased_at, "
+                     + "payload_dropped_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, event.dedupKey());
             ps.setString(3, event.type());
@@ -112,6 +121,8 @@ public class EventStore {
             ps.setObject(13, at(now));
             ps.setObject(14, at(now));
             ps.setString(15, consentTimeNote);
+            ps.setObject(16, erasedAt);
+            ps.setObject(17, erasedAt);
             ps.executeUpdate();
             listeners.forEach(l -> l.onAccepted(event.type(), false));
             if (event.status().isFinal()) {

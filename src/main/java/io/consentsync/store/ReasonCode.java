@@ -29,6 +29,8 @@ public enum ReasonCode {
     NO_CONTACT_KEY("no_contact_key"),
     DELETION("deletion"),
     UNSUPPORTED_TYPE("unsupported_type"),
+    /** The person was erased after a choice at least as new as this one: kept under the hash, without the body. */
+    PREDATES_ERASURE("predates_erasure"),
     // dead or retrying
     /** Dotdigital answered with an error status: the label is {@code http_5xx} or {@code http_<status>}. */
     HTTP_ERROR(null),

@@ -31,7 +31,7 @@ class ErasureAfterClearTest extends ConnectorTestSupport {
     }
 
     @Test
-    void theClearIsDeliveredThenThePersonIsErasedAndALaterEventIsANewPerson() throws Exception {
+    void theClearIsDeliveredThenThePersonIsErasedALateOlderEventIsIgnoredAndALaterChoiceIsANewPerson() throws Exception {
         stubContactFound("subscribed");
         stubPatchAnswers(200);
         String deletion = accepted(ErasureTest.userDeleted("u-cleared", "cleared@example.com"));
@@ -43,8 +43,16 @@ class ErasureAfterClearTest extends ConnectorTestSupport {
                 assertThat(StoreSql.dumpMentions(jdbcUrl, "cleared@example.com")).isFalse());
         assertThat(StoreSql.count(jdbcUrl, "select count(*) from contact_field_state")).isZero();
 
-        String late = accepted(newsletterEvent("evt-after-clear", "cleared@example.com", true)); // created 2024-05-02
-        awaitStatus(late, "delivered");
+        // a choice older than the deletion arriving late (created 2024-05-02, deleted 2024-06-01) must not undo the
+        // clear: ignored under the hash, not delivered
+        String late = accepted(newsletterEvent("evt-after-clear", "cleared@example.com", true));
+        assertThat(awaitStatus(late, "ignored").path("reasonCode").asText()).isEqualTo("predates_erasure");
+        // a choice made after the deletion is a new person's: delivered
+        String later = accepted(newsletterEvent("evt-new-person", "cleared@example.com", true)
+                .replace("2024-05-02T09:15:00.000Z", "2024-07-01T00:00:00Z"));
+        awaitStatus(later, "delivered");
         dotdigital.verify(2, patchRequestedFor(urlPathMatching(".*")));
+        assertThat(StoreSql.count(jdbcUrl, "select count(*) from consent_event where payload is not null "
+                + "and id = '" + late + "'")).isZero();
     }
 }

@@ -61,8 +61,20 @@ class ErasureTest extends ConnectorTestSupport {
                 .startsWith("hmac:");
         assertThat(history("keep.me@example.com", false).path("events")).hasSize(1);
 
-        // the same address later: a new person, stored and delivered as any other (not stale, not blocked)
-        String again = accepted(newsletterEvent("evt-erase-2", "erase.me@example.com", false));
+        // a late webhook with a choice older than the deletion (a Didomi retry): kept under the hash without its body,
+        // not delivered, and not in clear in the store
+        String late = accepted(newsletterEvent("evt-erase-late", "erase.me@example.com", true));
+        JsonNode lateView = awaitStatus(late, "ignored");
+        assertThat(lateView.path("organizationUserId").asText()).isEqualTo(hashed.path("contactHash").asText());
+        assertThat(lateView.path("reasonCode").asText()).isEqualTo("predates_erasure");
+        assertThat(StoreSql.dump(jdbcUrl).toLowerCase()).doesNotContain("erase.me@example.com");
+        assertThat(json(postWebhook(userDeleted("didomi-user-erase", "erase.me@example.com"))).path("status").asText())
+                .as("Didomi retrying the erased deletion").isEqualTo("duplicate");
+        assertThat(history("erase.me@example.com", false).path("events")).isEmpty();
+
+        // the same address with a choice made after the deletion: a new person, stored and delivered as any other
+        String again = accepted(newsletterEvent("evt-erase-2", "erase.me@example.com", false)
+                .replace("2024-05-02T09:15:00.000Z", "2024-07-01T00:00:00Z"));
         assertThat(awaitStatus(again, "delivered").path("dataFieldsWritten").toString()).isEqualTo("{\"NEWSLETTER\":false}");
         assertThat(history("erase.me@example.com", false).path("events")).extracting(e -> e.path("id").asText())
                 .containsExactly(again);
