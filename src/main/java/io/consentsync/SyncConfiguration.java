@@ -258,7 +258,8 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("reconcileRuns", runs);
         registry.bind("reconcileMetrics", metrics);
         registry.bind("reconcilePage", new io.consentsync.reconcile.ReconcilePage(current,
-                new ContactFieldStates(claims, clock), store, runs, metrics));
+                new ContactFieldStates(claims, clock), store, runs, metrics, intProp(props, "sync.import.max-contacts"),
+                Duration.ofMillis(longProp(props, "sync.reconcile.stale-after-ms")), clock));
         registry.bind("reconcileApi", new io.consentsync.reconcile.ReconcileApi(didomi, runs));
         registry.bind("reconcileSchedule", new io.consentsync.reconcile.ReconcileSchedule(interval, runs, didomi, clock));
         LOG.info("Didomi API for reconcile runs: {}; schedule: {}{}", didomi.missingSetting() == null ? didomi

@@ -45,9 +45,21 @@ public class ReconcilePage {
     private final EventStore store;
     private final ReconcileRuns runs;
     private final ReconcileMetrics metrics;
+    private final int releaseEvery;
+    private final java.time.Duration holdAtMost;
+    private final java.time.Clock clock;
 
+    /**
+     * @param releaseEvery events stored are held back and released together once this many wait (the bulk import's
+     *                     size, sync.import.max-contacts), and at the end of the run
+     * @param holdAtMost   a held event is due after this even if never released (the run's instance died)
+     */
     public ReconcilePage(Supplier<IntegrationConfig> config, ContactFieldStates fieldStates, EventStore store,
-                         ReconcileRuns runs, ReconcileMetrics metrics) {
+                         ReconcileRuns runs, ReconcileMetrics metrics, int releaseEvery, java.time.Duration holdAtMost,
+                         java.time.Clock clock) {
+        this.releaseEvery = Math.max(1, releaseEvery);
+        this.holdAtMost = holdAtMost;
+        this.clock = clock;
         this.config = config;
         this.fieldStates = fieldStates;
         this.store = store;
@@ -96,17 +108,30 @@ public class ReconcilePage {
             changes.add(new AbstractMap.SimpleEntry<>(organizationUserId, fields));
             if (!run.dryRun()) {
                 String didomiUserId = user.path("id").asText("");
-                store.accept(new NewEvent(DidomiEvent.RECONCILE + ":" + run.id() + ":"
+                run.held.add(store.acceptHeld(new NewEvent(DidomiEvent.RECONCILE + ":" + run.id() + ":"
                         + (didomiUserId.isEmpty() ? contactKey : didomiUserId), DidomiEvent.RECONCILE, organizationUserId, contactKey, null,
-                        event.consentTime(), event.consentVersion(), envelope.toString(), EventStatus.PENDING, null, null));
+                        event.consentTime(), event.consentVersion(), envelope.toString(), EventStatus.PENDING, null, null),
+                        clock.instant().plus(holdAtMost)).id());
                 metrics.contactChanged();
             }
         }
         runs.recordChanges(run.id(), run.contactsChanged - changes.size(), changes);
+        if (run.held.size() >= releaseEvery) {
+            release(run);
+        }
         run.pageRead(users.size(), total);
         if (!runs.saveProgress(run)) {
             throw new DidomiApiException("the run was given up as stale by another instance");
         }
+    }
+
+    /**
+     * Makes the events the run holds back due, all at once: in upsert mode a burst the bulk import takes as one (or a
+     * few) imports instead of contact by contact. At the end of a run, finished or failed, and every releaseEvery.
+     */
+    public void release(ReconcileRun run) {
+        store.release(run.held);
+        run.held.clear();
     }
 
     /** Field name (as mapped) to {@code {"from", "to"}} for each field this user changes. */

@@ -16,6 +16,8 @@ public class ReconcileRun {
     long usersSkipped;
     long contactsInSync;
     long contactsChanged;
+    /** Ids of the events stored and held back since the last release (at most a release's worth). */
+    final java.util.List<String> held = new java.util.ArrayList<>();
 
     public ReconcileRun(String id, boolean dryRun, boolean force, String organizationUserId) {
         this.id = id;

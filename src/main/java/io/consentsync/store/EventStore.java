@@ -83,6 +83,15 @@ public class EventStore {
 
     /** Stores a new event, or returns the earlier record when the same event was stored before. */
     public StoreResult accept(NewEvent event) {
+        return acceptHeld(event, null);
+    }
+
+    /**
+     * As {@link #accept(NewEvent)}, the event not due before {@code notBefore} (null: at once) unless
+     * {@link #release released} earlier: a reconcile run holds its events back and releases them together, so a large
+     * run reaches the bulk import as one burst. (Not an overload of accept: the route calls that one by name.)
+     */
+    public StoreResult acceptHeld(NewEvent event, Instant notBefore) {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         Instant consentTime = event.consentTime() == null ? now : event.consentTime();
@@ -95,8 +104,8 @@ public class EventStore {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into consent_event (id, dedup_key, event_type, "
                      + "organization_user_id, contact_key, regulation, consent_time, consent_version, payload, status, "
-                     + "reason, reason_code, attempts, received_at, updated_at, consent_time_note) "
-                     + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                     + "reason, reason_code, attempts, received_at, updated_at, consent_time_note, next_attempt_at) "
+                     + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, event.dedupKey());
             ps.setString(3, event.type());
@@ -112,6 +121,11 @@ public class EventStore {
             ps.setObject(13, at(now));
             ps.setObject(14, at(now));
             ps.setString(15, consentTimeNote);
+            if (notBefore == null) {
+                ps.setNull(16, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                ps.setObject(16, at(notBefore));
+            }
             ps.executeUpdate();
             listeners.forEach(l -> l.onAccepted(event.type(), false));
             if (event.status().isFinal()) {
@@ -127,6 +141,16 @@ public class EventStore {
             }
             throw unavailable("cannot store event", e);
         }
+    }
+
+    /** Makes held pending events due now (see {@link #acceptHeld(NewEvent, Instant)}); returns how many. */
+    public int release(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        return update(dataSource, "update consent_event set next_attempt_at = null where status = 'pending' and id in ("
+                + marks + ")", ids.toArray());
     }
 
     /**

@@ -146,6 +146,7 @@ class ReconcileTest extends ConnectorTestSupport {
         HttpResponse<String> second = post("/admin/reconcile", "{}", "application/json", adminAuth());
         assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
         assertThat(json(second).path("message").asText()).contains(first);
+        assertThat(violations("/admin/reconcile", "POST", second)).isEmpty();
         finished(first, "failed");
     }
 
@@ -204,6 +205,38 @@ class ReconcileTest extends ConnectorTestSupport {
         // the startup summary lists every property: the secret's value is masked there
         assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("target/test-logs/connector.log")))
                 .contains("sync.didomi.api-url").doesNotContain(DidomiStub.API_SECRET);
+    }
+
+    @Test
+    void theAnswersMatchTheAdminApiDocument() throws Exception {
+        didomi.holds(List.of(user("u1", "doc@example.com", true, null, "2024-06-01T10:00:00.000Z")));
+        HttpResponse<String> started = post("/admin/reconcile", "{\"dryRun\": true, \"organizationUserId\": \"doc@example.com\"}",
+                "application/json", adminAuth());
+        assertThat(started.statusCode()).isEqualTo(202);
+        List<String> problems = new java.util.ArrayList<>(violations("/admin/reconcile", "POST", started));
+        String id = json(started).path("id").asText();
+        finished(id);
+        problems.addAll(violations("/admin/reconcile/" + id, "GET", admin("GET", "/admin/reconcile/" + id)));
+        problems.addAll(violations("/admin/reconcile/" + id + "/changes", "GET", admin("GET", "/admin/reconcile/" + id + "/changes")));
+        HttpResponse<String> badLimit = admin("GET", "/admin/reconcile/" + id + "/changes?limit=0");
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        problems.addAll(violations("/admin/reconcile/" + id + "/changes", "GET", badLimit));
+        assertThat(problems).isEmpty();
+        // one user asked for: Didomi's organization_user_id filter
+        assertThat(didomi.server.findAll(getRequestedFor(urlPathEqualTo("/consents/users"))).get(0)
+                .queryParameter("organization_user_id").firstValue()).isEqualTo("doc@example.com");
+    }
+
+    private static List<String> violations(String path, String method, HttpResponse<String> r) throws Exception {
+        com.atlassian.oai.validator.model.SimpleResponse.Builder response =
+                com.atlassian.oai.validator.model.SimpleResponse.Builder.status(r.statusCode()).withBody(r.body());
+        r.headers().map().forEach(response::withHeader);
+        com.atlassian.oai.validator.report.ValidationReport report = com.atlassian.oai.validator.OpenApiInteractionValidator
+                .createForInlineApiSpecification(java.nio.file.Files.readString(java.nio.file.Path.of("routes/admin-api.openapi.json")))
+                .build().validateResponse(path, com.atlassian.oai.validator.model.Request.Method.valueOf(method), response.build());
+        return report.getMessages().stream()
+                .filter(m -> m.getLevel() == com.atlassian.oai.validator.report.ValidationReport.Level.ERROR)
+                .map(m -> method + " " + path + " " + r.statusCode() + ": " + m.getMessage()).toList();
     }
 
     // ---- helpers ----
