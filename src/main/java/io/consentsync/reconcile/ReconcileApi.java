@@ -86,9 +86,11 @@ public class ReconcileApi {
         return Map.of("changes", changes);
     }
 
-    /** The newest run for the status page, or an empty object. */
+    /** {@code {"lastRun": <the newest run, as GET /admin/reconcile/{id}> | null}}, for the status page. */
     public Map<String, Object> lastRun() {
-        return runs.lastRun().orElse(Map.of());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("lastRun", runs.lastRun().orElse(null));
+        return answer;
     }
 
     private static JsonNode parse(String body) {

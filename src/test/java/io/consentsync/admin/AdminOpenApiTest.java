@@ -161,6 +161,7 @@ class AdminOpenApiTest extends ConnectorTestSupport {
         check(problems, "POST", "/admin/config/reload", 200);
         // reconcile runs (issue 13): sync.didomi.* is not set here; the answers of a configured API are ReconcileTest's
         check(problems, "POST", "/admin/reconcile", 400);
+        check(problems, "GET", "/admin/reconcile", 200);
         check(problems, "GET", "/admin/reconcile/no-such-run", 404);
         check(problems, "GET", "/admin/reconcile/no-such-run/changes", 404);
         HttpResponse<String> crossSite = post("/admin/events/replay?status=dead", "", null,

@@ -218,6 +218,9 @@ class ReconcileTest extends ConnectorTestSupport {
         finished(id);
         problems.addAll(violations("/admin/reconcile/" + id, "GET", admin("GET", "/admin/reconcile/" + id)));
         problems.addAll(violations("/admin/reconcile/" + id + "/changes", "GET", admin("GET", "/admin/reconcile/" + id + "/changes")));
+        HttpResponse<String> last = admin("GET", "/admin/reconcile");
+        assertThat(json(last).path("lastRun").path("id").asText()).isEqualTo(id);
+        problems.addAll(violations("/admin/reconcile", "GET", last));
         HttpResponse<String> badLimit = admin("GET", "/admin/reconcile/" + id + "/changes?limit=0");
         assertThat(badLimit.statusCode()).isEqualTo(400);
         problems.addAll(violations("/admin/reconcile/" + id + "/changes", "GET", badLimit));
@@ -225,6 +228,35 @@ class ReconcileTest extends ConnectorTestSupport {
         // one user asked for: Didomi's organization_user_id filter
         assertThat(didomi.server.findAll(getRequestedFor(urlPathEqualTo("/consents/users"))).get(0)
                 .queryParameter("organization_user_id").firstValue()).isEqualTo("doc@example.com");
+    }
+
+    @Test
+    void theStatusPageShowsTheLastRunAndWhatADryRunWouldWrite() throws Exception {
+        didomi.holds(List.of(user("u1", "page@example.com", true, "news", "2024-06-01T10:00:00.000Z")));
+        try (com.microsoft.playwright.Playwright playwright = com.microsoft.playwright.Playwright.create(
+                new com.microsoft.playwright.Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+             com.microsoft.playwright.Browser browser = playwright.chromium().launch(
+                     new com.microsoft.playwright.BrowserType.LaunchOptions()
+                             .setExecutablePath(java.nio.file.Path.of("/usr/bin/chromium")).setHeadless(true)
+                             .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                     "--disable-component-update", "--disable-sync", "--no-first-run")));
+             com.microsoft.playwright.BrowserContext session = browser.newContext(
+                     new com.microsoft.playwright.Browser.NewContextOptions().setHttpCredentials("admin", ADMIN_PASSWORD))) {
+            com.microsoft.playwright.Page page = session.newPage();
+            page.navigate("http://127.0.0.1:" + port + "/");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#reconcile-last"))
+                    .containsText("No run yet");
+            page.locator("#reconcile-dry-run").click();
+            com.microsoft.playwright.Locator rows = page.locator("#reconcile-changes tr[data-contact='page@example.com']");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(rows).hasCount(2);
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(rows.first()).containsText("NEWSLETTER");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(rows.first()).containsText("true");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#reconcile-last"))
+                    .containsText("Last run (dry run): finished");
+            page.screenshot(new com.microsoft.playwright.Page.ScreenshotOptions()
+                    .setPath(java.nio.file.Path.of("target/status-page-reconcile.png")));
+        }
+        assertThat(dotdigital.findAll(patchRequestedFor(urlPathMatching("/contacts/v3/.*")))).isEmpty();
     }
 
     private static List<String> violations(String path, String method, HttpResponse<String> r) throws Exception {
