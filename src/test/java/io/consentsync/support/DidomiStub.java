@@ -38,6 +38,7 @@ public final class DidomiStub implements AutoCloseable {
     public final WireMockServer server;
     private final List<ObjectNode> users = new ArrayList<>();
     private int sessions = 1;
+    private boolean anyToken;
     private final List<com.github.tomakehurst.wiremock.stubbing.StubMapping> pageStubs = new ArrayList<>();
 
     public DidomiStub() {
@@ -108,7 +109,8 @@ public final class DidomiStub implements AutoCloseable {
                     .withQueryParam("organization_id", equalTo(ORGANIZATION))
                     .withQueryParam("$limit", equalTo("100"))
                     .withQueryParam("$skip", equalTo(String.valueOf(skip)))
-                    .withHeader("Authorization", equalTo("Bearer " + token))
+                    .withHeader("Authorization", anyToken ? com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer token-[0-9]+")
+                            : equalTo("Bearer " + token))
                     .willReturn(okJson(page.toString()))));
         }
     }
@@ -124,8 +126,16 @@ public final class DidomiStub implements AutoCloseable {
         return this;
     }
 
+    /** Every token a session handed out opens the pages (several connector instances, each with its session). */
+    public DidomiStub anyTokenOpens() {
+        anyToken = true;
+        stubPages("token-" + sessions);
+        return this;
+    }
+
     /** Forgets requests, faults and users; sessions start again at token-1. */
     public void reset() {
+        anyToken = false;
         server.resetAll();
         pageStubs.clear();
         users.clear();
