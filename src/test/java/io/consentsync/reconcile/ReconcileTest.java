@@ -138,6 +138,26 @@ class ReconcileTest extends ConnectorTestSupport {
     }
 
     @Test
+    void forceQueuesValuesThatLookInSync() throws Exception {
+        stubContactFound("subscribed");
+        stubPatchAnswers(200);
+        didomi.holds(List.of(user("u1", "force@example.com", true, null, "2024-06-01T10:00:00.000Z")));
+        finished(start("{}"));
+        awaitDelivered("force@example.com");
+        assertThat(finished(start("{}")).path("contactsChanged").asLong()).isZero();
+
+        JsonNode forced = finished(start("{\"force\": true}"));
+        assertThat(forced.path("contactsChanged").asLong()).isEqualTo(1);
+        JsonNode change = json(admin("GET", "/admin/reconcile/" + forced.path("id").asText() + "/changes"))
+                .path("changes").get(0).path("dataFields").path("NEWSLETTER");
+        assertThat(change.path("from").asBoolean()).isTrue();
+        assertThat(change.path("to").asBoolean()).isTrue();
+        // Dotdigital's copy was edited by hand (the lookup shows no value): the forced event writes it again
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                dotdigital.findAll(patchRequestedFor(urlPathEqualTo("/contacts/v3/email/force@example.com")))).hasSize(2));
+    }
+
+    @Test
     void aSecondStartWhileARunGoesOnIs409NamingIt() throws Exception {
         didomi.holds(List.of(user("u1", "slow@example.com", true, null, "2024-06-01T10:00:00.000Z")));
         didomi.server.stubFor(get(urlPathEqualTo("/consents/users")).atPriority(1)
