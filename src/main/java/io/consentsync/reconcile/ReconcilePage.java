@@ -14,8 +14,6 @@ import io.consentsync.store.NewEvent;
 import org.apache.camel.Exchange;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -177,13 +175,5 @@ public class ReconcilePage {
     private static String organizationUserId(JsonNode user) {
         JsonNode id = user.path("organization_user_id");
         return id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
-    }
-
-    static Instant parse(String time) {
-        try {
-            return time == null ? null : OffsetDateTime.parse(time).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

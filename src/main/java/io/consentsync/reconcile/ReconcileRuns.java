@@ -51,7 +51,7 @@ public class ReconcileRuns {
         this.clock = clock;
     }
 
-    /** Starts a run: 409 naming the run that goes on; the run's view ({@code id}, {@code status}, {@code dryRun}). */
+    /** Starts a run (status running, holding the lock); 409 naming the run that goes on. */
     public ReconcileRun open(boolean dryRun, boolean force, String organizationUserId) {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
@@ -172,16 +172,15 @@ public class ReconcileRuns {
             throw unavailable("cannot read reconcile runs", e);
         }
         for (String id : ids) {
-            ReconcileRun run = new ReconcileRun(id, false, false, null);
             update("update reconcile_run set status = 'failed', finished_at = ?, reason = ? where id = ? and status = 'running'",
                     at(clock.instant()), "interrupted: the connector stopped during the run (instance " + instanceId + ")", id);
-            update("delete from reconcile_lock where run_id = ?", run.id());
+            update("delete from reconcile_lock where run_id = ?", id);
             LOG.warn("Reconcile run {} was interrupted by a restart: marked failed", id);
         }
         return ids.size();
     }
 
-    /** Keeps what a run found changed for one contact. */
+    /** Keeps what a run found changed, one row per contact, numbered from {@code firstSeq}. */
     public void recordChanges(String runId, long firstSeq, List<Map.Entry<String, Map<String, Map<String, Object>>>> changes) {
         if (changes.isEmpty()) {
             return;

@@ -193,7 +193,6 @@ class ReconcileTest extends ConnectorTestSupport {
         assertThat(pages).hasSize(5); // 503, 429, 401, then two pages of 100 and 50
         assertThat(pages.get(4).queryParameter("$skip").firstValue()).isEqualTo("100");
         assertThat(pages.get(4).queryParameter("regulation[$in]").values()).containsExactly("gdpr");
-        JsonNode afterRetryAfter = null;
         assertThat(pages.get(2).getLoggedDate().getTime() - pages.get(1).getLoggedDate().getTime())
                 .as("Retry-After: 1 honoured").isGreaterThanOrEqualTo(1000);
     }
