@@ -254,7 +254,7 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("usersPageRequest", new io.consentsync.reconcile.UsersPageRequest(didomi, current));
         registry.bind("didomiAnswers", new io.consentsync.reconcile.DidomiAnswers(session,
                 intProp(props, "sync.didomi.max-retries"), longProp(props, "sync.didomi.retry-initial-delay-ms"),
-                longProp(props, "sync.didomi.retry-max-delay-ms"), clock));
+                longProp(props, "sync.didomi.retry-max-delay-ms"), clock, runs));
         registry.bind("reconcileRuns", runs);
         registry.bind("reconcileMetrics", metrics);
         registry.bind("reconcilePage", new io.consentsync.reconcile.ReconcilePage(current,

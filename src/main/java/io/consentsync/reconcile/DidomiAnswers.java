@@ -27,8 +27,12 @@ public class DidomiAnswers {
     private final long initialDelayMs;
     private final long maxDelayMs;
     private final Clock clock;
+    private final ReconcileRuns runs;
 
-    public DidomiAnswers(DidomiSession session, int maxRetries, long initialDelayMs, long maxDelayMs, Clock clock) {
+    /** @param runs the run's heartbeat moves on with each retry too, so a long wait never looks like a dead instance */
+    public DidomiAnswers(DidomiSession session, int maxRetries, long initialDelayMs, long maxDelayMs, Clock clock,
+                         ReconcileRuns runs) {
+        this.runs = runs;
         this.session = session;
         this.maxRetries = maxRetries;
         this.initialDelayMs = initialDelayMs;
@@ -77,6 +81,10 @@ public class DidomiAnswers {
             long backOff = Math.min(maxDelayMs, initialDelayMs << Math.min(20, retry - 1));
             Long asked = retryAfterMs(exchange.getMessage().getHeader("Retry-After", String.class));
             call.retryAfter(asked == null ? backOff : Math.min(maxDelayMs, asked));
+            ReconcileRun run = exchange.getVariable(ExchangeVariables.RECONCILE_RUN, ReconcileRun.class);
+            if (run != null && !runs.saveProgress(run)) {
+                throw new DidomiApiException("the run was given up as stale by another instance");
+            }
             return;
         }
         throw new DidomiApiException("Didomi " + what + " answered " + code + (sessionCall && (code == 400 || code == 401
