@@ -215,7 +215,10 @@ public class SyncConfiguration implements CamelConfiguration {
         registry.bind("pipelineHistory", new PipelineHistory(queries, clock));
         retentionAndErasure(context, props, database, instanceId, leaseMs, store, queries, timeline, current);
 
-        // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself
+        bindReconcile(context, props, registry, current, claims, store, instanceId, clock);
+
+        // every http: endpoint talks to Dotdigital: the client adds the API user's credentials itself (the Didomi
+        // endpoints of reconcile.camel.yaml name their own client, didomiSession)
         HttpComponent http = context.getComponent("http", HttpComponent.class);
         registry.bind("dotdigitalCredentials", credentials);
         http.setHttpClientConfigurer(credentials);
@@ -239,6 +242,43 @@ public class SyncConfiguration implements CamelConfiguration {
                             + "(or point sync.integration-file at yours) with your regional authentication.url, "
                             + "API username and password");
         }
+    }
+
+    /** Reconcile runs against Didomi's consents API (issue 13): the reconcile package, reconcile.camel.yaml. */
+    private static void bindReconcile(CamelContext context, PropertiesComponent props, Registry registry,
+                                      CurrentIntegration current, ContactClaims claims, EventStore store,
+                                      String instanceId, Clock clock) {
+        String secretFile = optional(props, "sync.didomi.api-secret-file");
+        io.consentsync.reconcile.DidomiSettings didomi = new io.consentsync.reconcile.DidomiSettings(
+                required(props, "sync.didomi.api-url"), optional(props, "sync.didomi.organization-id"),
+                optional(props, "sync.didomi.api-key"), optional(props, "sync.didomi.api-secret"),
+                secretFile == null ? null : Path.of(secretFile));
+        io.consentsync.reconcile.DidomiSession session = new io.consentsync.reconcile.DidomiSession(didomi);
+        io.consentsync.reconcile.ReconcileRuns runs = new io.consentsync.reconcile.ReconcileRuns(store.dataSource(),
+                instanceId, Duration.ofMillis(longProp(props, "sync.reconcile.stale-after-ms")), clock);
+        int interrupted = runs.failInterrupted();
+        io.consentsync.reconcile.ReconcileMetrics metrics = new io.consentsync.reconcile.ReconcileMetrics(context);
+        metrics.watch(runs);
+        long interval = longProp(props, "sync.reconcile.interval-ms");
+        props.addOverrideProperty("sync.reconcile.check-ms",
+                String.valueOf(io.consentsync.reconcile.ReconcileSchedule.checkEveryMs(interval)));
+        registry.bind("didomiSession", session);
+        registry.bind("sessionRequest", new io.consentsync.reconcile.SessionRequest(session));
+        registry.bind("usersPageRequest", new io.consentsync.reconcile.UsersPageRequest(didomi, current));
+        registry.bind("didomiAnswers", new io.consentsync.reconcile.DidomiAnswers(session,
+                intProp(props, "sync.didomi.max-retries"), longProp(props, "sync.didomi.retry-initial-delay-ms"),
+                longProp(props, "sync.didomi.retry-max-delay-ms"), clock, runs));
+        registry.bind("reconcileRuns", runs);
+        registry.bind("reconcileMetrics", metrics);
+        registry.bind("reconcilePage", new io.consentsync.reconcile.ReconcilePage(current,
+                new ContactFieldStates(claims, clock), store, runs, metrics, intProp(props, "sync.import.max-contacts"),
+                Duration.ofMillis(longProp(props, "sync.reconcile.stale-after-ms")), clock));
+        registry.bind("reconcileApi", new io.consentsync.reconcile.ReconcileApi(didomi, runs));
+        registry.bind("reconcileSchedule", new io.consentsync.reconcile.ReconcileSchedule(interval, runs, didomi, clock));
+        LOG.info("Didomi API for reconcile runs: {}; schedule: {}{}", didomi.missingSetting() == null ? didomi
+                        : "not configured (" + didomi.missingSetting() + " is not set)",
+                interval > 0 ? "every " + interval + " ms" : "on demand only (sync.reconcile.interval-ms=0)",
+                interrupted > 0 ? "; " + interrupted + " run(s) interrupted by the restart marked failed" : "");
     }
 
     /**

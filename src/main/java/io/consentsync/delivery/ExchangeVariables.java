@@ -67,4 +67,10 @@ public final class ExchangeVariables {
     public static final String IMPORT_STATUS = "importStatus";
     /** {@code JsonNode}: the import's final report; set by bulkImport.readStatus. */
     public static final String IMPORT_REPORT = "importReport";
+
+    // reconcile runs (reconcile.camel.yaml)
+    /** {@code ReconcileRun}: the run in progress, its page position and counts; set by reconcile-with-didomi. */
+    public static final String RECONCILE_RUN = "reconcileRun";
+    /** {@code DidomiCall}: one Didomi read, retried until answered; set by read-didomi-users-page. */
+    public static final String DIDOMI_CALL = "didomiCall";
 }

@@ -52,6 +52,6 @@ public class StaleWriteGuard implements Processor {
         Map<StoredEvent, List<String>> fieldsBySource = new LinkedHashMap<>();
         written.keySet().forEach(field -> fieldsBySource.computeIfAbsent(batch.sourceOf(field), e -> new ArrayList<>()).add(field));
         states.recordWritten(batch.claim(), fieldsBySource.entrySet().stream().map(e -> new ContactFieldStates.Written(
-                e.getValue(), e.getKey().consentTime(), e.getKey().consentVersion(), e.getKey().id())).toList());
+                e.getValue(), e.getKey().consentTime(), e.getKey().consentVersion(), e.getKey().id(), written)).toList());
     }
 }

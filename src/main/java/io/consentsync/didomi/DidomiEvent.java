@@ -19,6 +19,9 @@ public final class DidomiEvent {
     public static final Set<String> KNOWN_TYPES = Set.of(
             "event.created", "event.updated", "event.deleted", "user.created", "user.updated", "user.deleted");
 
+    /** Stored events made by a reconcile run: {@code {"type":"reconcile","parameters":{"entity":<ConsentUser>}}}. */
+    public static final String RECONCILE = "reconcile";
+
     private final JsonNode envelope;
 
     public DidomiEvent(JsonNode envelope) {
@@ -41,8 +44,12 @@ public final class DidomiEvent {
         return type().startsWith("event.");
     }
 
+    /**
+     * A user ({@code user.*}), or a user read from Didomi's consents API by a reconcile run (type
+     * {@value #RECONCILE}, entity: the {@code ConsentUser}).
+     */
     public boolean isUserEvent() {
-        return type().startsWith("user.");
+        return type().startsWith("user.") || RECONCILE.equals(type());
     }
 
     /** Where the entity of this type lives, as a JSON path for error messages. */

@@ -144,6 +144,9 @@ public class SyncMetrics implements EventOutcomeListener, HttpActivityListener {
     @Override
     public void onResponseReceived(Object source, Exchange exchange, HttpHost host, HttpResponse response,
                                    HttpEntity entity, long elapsed) {
+        if (exchange.getProperty("consentSync.didomiCall") != null) {
+            return; // a Didomi API call of a reconcile run (reconcile.camel.yaml), not a Dotdigital call
+        }
         MeterRegistry r = registry();
         if (r != null) {
             Counter.builder("consent.sync.dotdigital.calls").description("calls to Dotdigital by method and status code")

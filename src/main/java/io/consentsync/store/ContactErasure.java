@@ -63,7 +63,7 @@ public class ContactErasure implements ErasedContacts {
      * with the schema.
      */
     public static final java.util.Set<String> TABLES_WITH_THE_IDENTIFIER =
-            java.util.Set.of("consent_event", "contact_field_state", "contact_claim");
+            java.util.Set.of("consent_event", "contact_field_state", "contact_claim", "reconcile_run", "reconcile_change");
 
     /** What a user.deleted has to be in before its person is erased: handled, not waiting, not dead. */
     static final String HANDLED = "status in ('delivered', 'skipped', 'ignored')";
@@ -240,6 +240,10 @@ public class ContactErasure implements ErasedContacts {
         int fieldStates = changed(c, "delete from contact_field_state where contact_key = ? and event_id not in "
                 + "(select id from consent_event where contact_key = ?)", contactKey, contactKey);
         changed(c, "delete from contact_claim where contact_key = ?", contactKey);
+        // reconcile reports name users as Didomi sent them (any case): a change row goes, a one-user run keeps the hash
+        changed(c, "delete from reconcile_change where lower(organization_user_id) = lower(?)", contactKey);
+        changed(c, "update reconcile_run set organization_user_id = ? where lower(organization_user_id) = lower(?)",
+                hash, contactKey);
         if (newestChoice != null) {
             keepTombstone(c, hash, newestChoice);
         }

@@ -60,8 +60,49 @@ public class ContactFieldStates {
         }
     }
 
-    /** Fields that now hold the choice of ({@code consentTime}, {@code consentVersion}) from event {@code eventId}. */
-    public record Written(Collection<String> fields, Instant consentTime, long consentVersion, String eventId) {
+    /**
+     * Fields that now hold the choice of ({@code consentTime}, {@code consentVersion}) from event {@code eventId};
+     * {@code values} (field to value written, may be empty) is kept for reconcile runs.
+     */
+    public record Written(Collection<String> fields, Instant consentTime, long consentVersion, String eventId,
+                          Map<String, ?> values) {
+        public Written(Collection<String> fields, Instant consentTime, long consentVersion, String eventId) {
+            this(fields, consentTime, consentVersion, eventId, Map.of());
+        }
+    }
+
+    /** A field's state with the value last written, as JSON text ({@code "null"} when cleared; null when unknown). */
+    public record WrittenValue(FieldState state, String valueJson) {
+    }
+
+    /**
+     * Every field state of these contacts, with the value written: contact key to (field name to state). One query
+     * for a page of contacts (a reconcile run reads them page by page).
+     */
+    public Map<String, Map<String, WrittenValue>> loadWithValues(Collection<String> contactKeys) {
+        Map<String, Map<String, WrittenValue>> all = new HashMap<>();
+        if (contactKeys.isEmpty()) {
+            return all;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(contactKeys.size(), "?"));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select contact_key, field_name, consent_time, consent_version, "
+                     + "event_id, written_value from contact_field_state where contact_key in (" + marks + ")")) {
+            int i = 1;
+            for (String key : contactKeys) {
+                ps.setString(i++, key);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    all.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), new WrittenValue(
+                            new FieldState(rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getLong(4),
+                                    rs.getString(5)), rs.getString(6)));
+                }
+            }
+            return all;
+        } catch (SQLException e) {
+            throw unavailable("cannot read field states", e);
+        }
     }
 
     /**
@@ -72,10 +113,10 @@ public class ContactFieldStates {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement update = c.prepareStatement("update contact_field_state set consent_time = ?, "
-                         + "consent_version = ?, event_id = ?, written_at = ? where contact_key = ? and field_name = ? "
+                         + "consent_version = ?, event_id = ?, written_at = ?, written_value = ? where contact_key = ? and field_name = ? "
                          + "and (consent_time < ? or (consent_time = ? and consent_version <= ?))");
                  PreparedStatement insert = c.prepareStatement("insert into contact_field_state (contact_key, field_name, "
-                         + "consent_time, consent_version, event_id, written_at) values (?, ?, ?, ?, ?, ?)")) {
+                         + "consent_time, consent_version, event_id, written_at, written_value) values (?, ?, ?, ?, ?, ?, ?)")) {
                 if (!claims.holds(c, claim, "field states")) {
                     c.rollback();
                     return;
@@ -100,10 +141,11 @@ public class ContactFieldStates {
     private void write(Connection c, PreparedStatement update, PreparedStatement insert, String contactKey, String field,
                        Written w) throws SQLException {
         Instant time = w.consentTime();
-        bind(update, at(time), w.consentVersion(), w.eventId(), at(clock.instant()), contactKey, field, at(time), at(time),
-                w.consentVersion());
+        String value = valueJson(w, field);
+        bind(update, at(time), w.consentVersion(), w.eventId(), at(clock.instant()), value, contactKey, field, at(time),
+                at(time), w.consentVersion());
         if (update.executeUpdate() == 0) {
-            bind(insert, contactKey, field, at(time), w.consentVersion(), w.eventId(), at(clock.instant()));
+            bind(insert, contactKey, field, at(time), w.consentVersion(), w.eventId(), at(clock.instant()), value);
             // a unique violation means a row exists that holds a later choice: keep it (the savepoint keeps the
             // transaction usable on PostgreSQL, which aborts a transaction at its first error)
             java.sql.Savepoint beforeInsert = c.setSavepoint();
@@ -116,6 +158,21 @@ public class ContactFieldStates {
                     throw e;
                 }
             }
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The value written as JSON text; null when the write did not say (unknown) or it is too long to keep. */
+    private static String valueJson(Written w, String field) {
+        if (!w.values().containsKey(field)) {
+            return null;
+        }
+        try {
+            String json = JSON.writeValueAsString(w.values().get(field));
+            return json.length() > 4000 ? null : json;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
         }
     }
 }

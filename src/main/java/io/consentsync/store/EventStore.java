@@ -89,6 +89,15 @@ public class EventStore {
 
     /** Stores a new event, or returns the earlier record when the same event was stored before. */
     public StoreResult accept(NewEvent received) {
+        return acceptHeld(received, null);
+    }
+
+    /**
+     * As {@link #accept(NewEvent)}, the event not due before {@code notBefore} (null: at once) unless
+     * {@link #release released} earlier: a reconcile run holds its events back and releases them together, so a large
+     * run reaches the bulk import as one burst. (Not an overload of accept: the route calls that one by name.)
+     */
+    public StoreResult acceptHeld(NewEvent received, Instant notBefore) {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         Instant consentTime = received.consentTime() == null ? now : received.consentTime();
@@ -105,7 +114,7 @@ public class EventStore {
              PreparedStatement ps = c.prepareStatement("insert into consent_event (id, dedup_key, event_type, "
                      + "organization_user_id, contact_key, regulation, consent_time, consent_version, payload, status, "
                      + "reason, reason_code, attempts, received_at, updated_at, consent_time_note, erased_at, "
-                     + "payload_dropped_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")) {
+                     + "payload_dropped_at, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, event.dedupKey());
             ps.setString(3, event.type());
@@ -123,6 +132,7 @@ public class EventStore {
             ps.setString(15, consentTimeNote);
             ps.setObject(16, erasedAt);
             ps.setObject(17, erasedAt);
+            ps.setObject(18, notBefore == null ? null : at(notBefore));
             ps.executeUpdate();
             listeners.forEach(l -> l.onAccepted(event.type(), false));
             if (event.status().isFinal()) {
@@ -138,6 +148,16 @@ public class EventStore {
             }
             throw unavailable("cannot store event", e);
         }
+    }
+
+    /** Makes held pending events due now (see {@link #acceptHeld(NewEvent, Instant)}); returns how many. */
+    public int release(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        return update(dataSource, "update consent_event set next_attempt_at = null where status = 'pending' and id in ("
+                + marks + ")", ids.toArray());
     }
 
     /**

@@ -1,0 +1,59 @@
+package io.consentsync.reconcile;
+
+/**
+ * A run in progress (exchange variable {@code reconcileRun}): its options, where paging stands and what it counted.
+ * Only one page is held at a time; the counts are saved to the store after every page.
+ */
+public class ReconcileRun {
+
+    private final String id;
+    private final boolean dryRun;
+    private final boolean force;
+    private final String organizationUserId;
+    private long skip;
+    private boolean morePages = true;
+    long usersRead;
+    long usersSkipped;
+    long contactsInSync;
+    long contactsChanged;
+    /** Ids of the events stored and held back since the last release (at most a release's worth). */
+    final java.util.List<String> held = new java.util.ArrayList<>();
+
+    public ReconcileRun(String id, boolean dryRun, boolean force, String organizationUserId) {
+        this.id = id;
+        this.dryRun = dryRun;
+        this.force = force;
+        this.organizationUserId = organizationUserId;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public boolean force() {
+        return force;
+    }
+
+    public String organizationUserId() {
+        return organizationUserId;
+    }
+
+    public long skip() {
+        return skip;
+    }
+
+    /** Read by the loop {@code page-through-didomi-users}. */
+    public boolean isMorePages() {
+        return morePages;
+    }
+
+    /** After a page of {@code size} users out of {@code total} (null: Didomi did not say). */
+    void pageRead(int size, Long total) {
+        skip += size;
+        morePages = size > 0 && (total == null ? size >= UsersPageRequest.PAGE_SIZE : skip < total);
+    }
+}
