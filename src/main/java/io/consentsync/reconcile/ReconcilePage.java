@@ -7,6 +7,7 @@ import io.consentsync.config.IntegrationConfig;
 import io.consentsync.delivery.ExchangeVariables;
 import io.consentsync.didomi.ConsentValues;
 import io.consentsync.didomi.DidomiEvent;
+import io.consentsync.mapping.WriteTargets;
 import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.EventStatus;
 import io.consentsync.store.EventStore;
@@ -136,12 +137,15 @@ public class ReconcilePage {
     private static Map<String, Map<String, Object>> changedFields(IntegrationConfig cfg, ConsentValues values,
             Instant updatedAt, Map<String, ContactFieldStates.WrittenValue> written, boolean force) throws Exception {
         Map<String, Map<String, Object>> changed = new LinkedHashMap<>();
-        for (IntegrationConfig.Mapping m : cfg.mappings()) {
-            Object to = values.resolve(m.didomiKey()).orElse(null);
+        for (Map.Entry<String, String> target : targets(cfg).entrySet()) {
+            Object raw = values.resolve(target.getValue()).orElse(null);
+            // a channel or list is compared in the form it is written (subscribed, removed, ...)
+            Object to = raw == null || WriteTargets.isDataField(target.getKey()) ? raw
+                    : WriteTargets.converted(target.getKey(), raw);
             if (to == null) {
                 continue; // no choice: nothing to write (as for a webhook)
             }
-            ContactFieldStates.WrittenValue state = written.get(m.dataField().toUpperCase(Locale.ROOT));
+            ContactFieldStates.WrittenValue state = written.get(target.getKey().toUpperCase(Locale.ROOT));
             JsonNode from = state == null || state.valueJson() == null ? null : JSON.readTree(state.valueJson());
             boolean change;
             if (state == null) {
@@ -155,10 +159,19 @@ public class ReconcilePage {
                 Map<String, Object> fromTo = new LinkedHashMap<>();
                 fromTo.put("from", from);
                 fromTo.put("to", to);
-                changed.put(m.dataField(), fromTo);
+                changed.put(target.getKey(), fromTo);
             }
         }
         return changed;
+    }
+
+    /** Everything a choice is written to, as the field states name it (data field, channel:x, list:n), to its Didomi key. */
+    private static Map<String, String> targets(IntegrationConfig cfg) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        cfg.mappings().forEach(m -> targets.put(m.dataField(), m.didomiKey()));
+        cfg.channels().forEach(c -> targets.put(WriteTargets.channel(c.name()), c.didomiKey()));
+        cfg.lists().forEach(l -> targets.put(WriteTargets.list(l.id()), l.didomiKey()));
+        return targets;
     }
 
     private static Map<String, Map<String, ContactFieldStates.WrittenValue>> byUpperCaseField(

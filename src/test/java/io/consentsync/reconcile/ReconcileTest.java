@@ -31,36 +31,7 @@ import static org.awaitility.Awaitility.await;
  * Reconcile runs against a Didomi API stub built from the published docs (sessions, paging, 401 expiry, 429, 503),
  * every request checked against Didomi's OpenAPI files, in update-only mode against the Dotdigital stub.
  */
-class ReconcileTest extends ConnectorTestSupport {
-
-    static DidomiStub didomi;
-
-    @BeforeAll
-    static void startDidomi() {
-        didomi = new DidomiStub();
-    }
-
-    @AfterAll
-    static void stopDidomi() {
-        didomi.close();
-    }
-
-    @AfterEach
-    void requestsMatchDidomiContracts() throws Exception {
-        assertThat(DidomiContract.violations(didomi.requests())).as("requests sent to Didomi that break its contract").isEmpty();
-        didomi.reset();
-    }
-
-    @Override
-    protected Map<String, String> extraProperties() {
-        return Map.of(
-                "sync.didomi.api-url", didomi.baseUrl(),
-                "sync.didomi.organization-id", DidomiStub.ORGANIZATION,
-                "sync.didomi.api-key", DidomiStub.API_KEY,
-                "sync.didomi.api-secret", DidomiStub.API_SECRET,
-                "sync.didomi.retry-initial-delay-ms", "50",
-                "sync.didomi.max-retries", "3");
-    }
+class ReconcileTest extends ReconcileTestSupport {
 
     @Test
     void aDryRunListsWhatWouldBeWrittenAndWritesNothingThenARealRunWritesItOnceAndASecondRunNothing() throws Exception {
@@ -292,41 +263,4 @@ class ReconcileTest extends ConnectorTestSupport {
 
     // ---- helpers ----
 
-    private Map<String, String> adminAuth() {
-        return Map.of("Authorization", basic("admin", ADMIN_PASSWORD));
-    }
-
-    private String start(String body) throws Exception {
-        HttpResponse<String> r = post("/admin/reconcile", body, body.isEmpty() ? null : "application/json", adminAuth());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        assertThat(json(r).path("status").asText()).isEqualTo("running");
-        return json(r).path("id").asText();
-    }
-
-    private JsonNode finished(String id) {
-        return finished(id, "finished");
-    }
-
-    private JsonNode finished(String id, String status) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-            HttpResponse<String> r = admin("GET", "/admin/reconcile/" + id);
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            last[0] = json(r);
-            assertThat(last[0].path("status").asText()).as(r.body() + " after Didomi requests "
-                    + didomi.requests().stream().map(q -> q.getMethod() + " " + q.getUrl() + " " + q.getHeader("Authorization")).toList())
-                    .isEqualTo(status);
-        });
-        return last[0];
-    }
-
-    private JsonNode awaitDelivered(String contact) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            last[0] = json(admin("GET", "/admin/contacts/" + contact + "/events")).path("events");
-            assertThat(last[0]).isNotEmpty();
-            assertThat(last[0].get(0).path("status").asText()).isEqualTo("delivered");
-        });
-        return last[0];
-    }
 }
