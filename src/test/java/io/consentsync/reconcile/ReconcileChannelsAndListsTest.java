@@ -1,7 +1,6 @@
 package io.consentsync.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.consentsync.delivery.ChannelsAndListsTest;
 import io.consentsync.support.DotdigitalContactsStub;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.consentsync.support.DidomiStub.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,7 +34,10 @@ class ReconcileChannelsAndListsTest extends ReconcileTestSupport {
     void account() {
         ACCOUNT.reset();
         ACCOUNT.addList(123, "Newsletter");
-        ChannelsAndListsTest.stubAccount();
+        dotdigital.stubFor(any(urlPathMatching("/contacts/v3/email/.*"))
+                .willReturn(aResponse().withTransformers(DotdigitalContactsStub.NAME)));
+        dotdigital.stubFor(any(urlPathMatching("/v2/address-books/.*"))
+                .willReturn(aResponse().withTransformers(DotdigitalContactsStub.NAME)));
     }
 
     @Test
