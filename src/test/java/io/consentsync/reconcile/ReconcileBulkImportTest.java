@@ -2,11 +2,8 @@ package io.consentsync.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.consentsync.support.ConnectorTestSupport;
 import io.consentsync.support.DidomiContract;
 import io.consentsync.support.DidomiStub;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -29,21 +26,9 @@ import static org.awaitility.Awaitility.await;
  * Upsert mode: a run's changed contacts are held back and released together, so they reach Dotdigital as one bulk
  * import (the default thresholds), not contact by contact.
  */
-class ReconcileBulkImportTest extends ConnectorTestSupport {
+class ReconcileBulkImportTest extends ReconcileTestSupport {
 
     private static final int USERS = 300;
-    static DidomiStub didomi;
-
-    @BeforeAll
-    static void startDidomi() {
-        didomi = new DidomiStub();
-    }
-
-    @AfterAll
-    static void stopDidomi() {
-        didomi.close();
-    }
-
     @Override
     protected String integration() {
         return super.integration().replace("\"upsert_mode\": false", "\"upsert_mode\": true");
@@ -51,13 +36,10 @@ class ReconcileBulkImportTest extends ConnectorTestSupport {
 
     @Override
     protected Map<String, String> extraProperties() {
-        return Map.of(
-                "sync.didomi.api-url", didomi.baseUrl(),
-                "sync.didomi.organization-id", DidomiStub.ORGANIZATION,
-                "sync.didomi.api-key", DidomiStub.API_KEY,
-                "sync.didomi.api-secret", DidomiStub.API_SECRET,
-                "sync.import.poll-interval-ms", "100",
-                "sync.import.status-poll-ms", "100");
+        Map<String, String> properties = new java.util.HashMap<>(super.extraProperties());
+        properties.putAll(Map.of("sync.import.poll-interval-ms", "100",
+                "sync.import.status-poll-ms", "100"));
+        return properties;
     }
 
     @Test

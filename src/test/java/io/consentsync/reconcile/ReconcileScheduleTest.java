@@ -1,11 +1,8 @@
 package io.consentsync.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.consentsync.support.ConnectorTestSupport;
 import io.consentsync.support.DidomiContract;
 import io.consentsync.support.DidomiStub;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,28 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** sync.reconcile.interval-ms: runs start by themselves, real runs over every user, one after the other. */
-class ReconcileScheduleTest extends ConnectorTestSupport {
-
-    static DidomiStub didomi;
-
-    @BeforeAll
-    static void startDidomi() {
-        didomi = new DidomiStub();
-    }
-
-    @AfterAll
-    static void stopDidomi() {
-        didomi.close();
-    }
+class ReconcileScheduleTest extends ReconcileTestSupport {
 
     @Override
     protected Map<String, String> extraProperties() {
-        return Map.of(
-                "sync.didomi.api-url", didomi.baseUrl(),
-                "sync.didomi.organization-id", DidomiStub.ORGANIZATION,
-                "sync.didomi.api-key", DidomiStub.API_KEY,
-                "sync.didomi.api-secret", DidomiStub.API_SECRET,
-                "sync.reconcile.interval-ms", "2000");
+        Map<String, String> properties = new java.util.HashMap<>(super.extraProperties());
+        properties.putAll(Map.of("sync.reconcile.interval-ms", "2000"));
+        return properties;
     }
 
     @Test
