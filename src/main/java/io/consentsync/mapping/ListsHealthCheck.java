@@ -1,7 +1,6 @@
 package io.consentsync.mapping;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.util.Map;
 
@@ -11,23 +10,13 @@ import java.util.Map;
  * Part of /observe/health, deliberately not of readiness, like {@link MappingHealthCheck}: readiness is intake, and a
  * configuration problem never stops intake (webhooks keep landing and wait for the list).
  */
-public class ListsHealthCheck extends AbstractHealthCheck {
+public class ListsHealthCheck extends io.consentsync.observe.OutsideReadinessHealthCheck {
 
     private final MappingCheck check;
 
     public ListsHealthCheck(MappingCheck check) {
-        super("consent-sync", "dotdigital-lists");
+        super("dotdigital-lists");
         this.check = check;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.consentsync.mapping;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.util.Map;
 
@@ -10,23 +9,13 @@ import java.util.Map;
  * paused meanwhile. Part of /observe/health, deliberately not of readiness: a configuration problem never stops
  * intake, the events wait in the store.
  */
-public class MappingHealthCheck extends AbstractHealthCheck {
+public class MappingHealthCheck extends io.consentsync.observe.OutsideReadinessHealthCheck {
 
     private final MappingCheck check;
 
     public MappingHealthCheck(MappingCheck check) {
-        super("consent-sync", "dotdigital-mapping");
+        super("dotdigital-mapping");
         this.check = check;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.consentsync.config.IntegrationConfig;
 import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.mapping.MappingCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.util.Map;
 
@@ -13,27 +12,17 @@ import java.util.Map;
  * region (403) are told apart. Part of /observe/health, deliberately not of readiness: while Dotdigital is down
  * the connector must keep accepting webhooks, which wait safely in the store.
  */
-public class DotdigitalHealthCheck extends AbstractHealthCheck {
+public class DotdigitalHealthCheck extends OutsideReadinessHealthCheck {
 
     private final java.util.function.Supplier<IntegrationConfig> config;
     private final MappingCheck check;
     private final AccountPause pause;
 
     public DotdigitalHealthCheck(java.util.function.Supplier<IntegrationConfig> config, MappingCheck check, AccountPause pause) {
-        super("consent-sync", "dotdigital");
+        super("dotdigital");
         this.config = config;
         this.check = check;
         this.pause = pause;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.consentsync.observe;
 
 import io.consentsync.store.ContactClaims;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,7 @@ import java.util.Map;
  * does not break them; but it shows a host whose time is off (NTP stopped, a VM resumed) and makes times shown to
  * people wrong. Warned in the log and here, beyond a tenth of the lease. Not part of readiness: intake is unaffected.
  */
-public class StoreClockHealthCheck extends AbstractHealthCheck {
+public class StoreClockHealthCheck extends OutsideReadinessHealthCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreClockHealthCheck.class);
 
@@ -28,20 +27,10 @@ public class StoreClockHealthCheck extends AbstractHealthCheck {
     private volatile boolean warned;
 
     public StoreClockHealthCheck(ContactClaims claims, Clock clock, Duration tolerance) {
-        super("consent-sync", "store-clock");
+        super("store-clock");
         this.claims = claims;
         this.clock = clock;
         this.tolerance = tolerance;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
     }
 
     /** Reads the database's time, against the middle of the round trip on this JVM's clock. */
