@@ -18,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Passwords, client secret and tokens never reach the log or the admin API, even on failures. */
 class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
 
+    private static final String DIDOMI_SECRET = "didomi-api-secret-77d1";
+    private static final String ERASURE_KEY = "erasure-hmac-key-4b0e";
+
     @Override
     protected String integration() {
         return super.integration().replace("\"upsert_mode\": false", "\"upsert_mode\": true");
@@ -25,7 +28,8 @@ class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
 
     @Override
     protected Map<String, String> extraProperties() {
-        return Map.of("sync.webhook.client-id", "didomi", "sync.webhook.client-secret", CLIENT_SECRET);
+        return Map.of("sync.webhook.client-id", "didomi", "sync.webhook.client-secret", CLIENT_SECRET,
+                "sync.didomi.api-secret", DIDOMI_SECRET, "sync.erasure.key", ERASURE_KEY);
     }
 
     /** This test's own log lines, from before the connector boots until after it stops, the connector's at DEBUG. */
@@ -71,7 +75,7 @@ class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
         assertThat(log).contains("Delivery to Dotdigital PAUSED (credentials)")
                 .as("the capture holds the connector's DEBUG lines").contains("DEBUG io.consentsync.delivery.DeliveryAttemptRecorder - events [")
                 .as("and its startup").contains("Apache Camel");
-        for (String secret : new String[] {DOTDIGITAL_PASSWORD, ADMIN_PASSWORD, CLIENT_SECRET,
+        for (String secret : new String[] {DOTDIGITAL_PASSWORD, ADMIN_PASSWORD, CLIENT_SECRET, DIDOMI_SECRET, ERASURE_KEY,
                 token, ddBasic}) {
             assertThat(log).doesNotContain(secret);
             assertThat(adminView).doesNotContain(secret);

@@ -26,7 +26,29 @@ public class MaskedConsole extends AbstractDevConsole {
     /** {@code key=value} or {@code key = value} in text and in strings such as {@code -Dsync.admin.password=x}. */
     private static final Pattern ASSIGNMENT = Pattern.compile("([A-Za-z0-9_.\\-]+)(\\s*[=:]\\s*)(\\S+)");
 
+    /**
+     * The connector's secrets whose names Camel's list lacks ({@code sync.didomi.api-secret}, {@code sync.erasure.key}),
+     * by the last segment of the key without dashes as Camel compares them; the same words as
+     * {@code camel.main.additional-sensitive-keywords} in application.properties, which masks them in the startup
+     * summary.
+     */
+    private static final java.util.Set<String> CONNECTOR_SECRETS = java.util.Set.of("apisecret", "key");
+
     private volatile DevConsole delegate;
+
+    /** Whether a property, option or map key names a secret: Camel's words, and the connector's. */
+    static boolean sensitive(String key) {
+        // as written (sync.didomi.api-secret), and as an environment variable (SYNC_DIDOMI_API_SECRET)
+        return named(key) || named(key.replace('_', '.').toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static boolean named(String key) {
+        if (SensitiveUtils.containsSensitive(key)) {
+            return true;
+        }
+        String last = key.substring(key.lastIndexOf('.') + 1).replace("-", "").toLowerCase(java.util.Locale.ROOT);
+        return CONNECTOR_SECRETS.contains(last);
+    }
 
     public MaskedConsole(String group, String id, String displayName, String description) {
         super(group, id, displayName, description);
@@ -66,11 +88,11 @@ public class MaskedConsole extends AbstractDevConsole {
         if (node instanceof Map<?, ?> map) {
             JsonObject out = new JsonObject();
             Object key = map.get("key");
-            boolean pairSensitive = key instanceof String k && SensitiveUtils.containsSensitive(k);
+            boolean pairSensitive = key instanceof String k && sensitive(k);
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String name = String.valueOf(e.getKey());
                 boolean value = name.equals("value") || name.equals("originalValue") || name.equals("defaultValue");
-                out.put(name, mask(e.getValue(), sensitive || SensitiveUtils.containsSensitive(name) || (pairSensitive && value)));
+                out.put(name, mask(e.getValue(), sensitive || (!name.equals("key") && sensitive(name)) || (pairSensitive && value)));
             }
             return out;
         }
@@ -94,7 +116,7 @@ public class MaskedConsole extends AbstractDevConsole {
         Matcher m = ASSIGNMENT.matcher(text);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
-            String replacement = SensitiveUtils.containsSensitive(m.group(1)) ? m.group(1) + m.group(2) + MASK : m.group();
+            String replacement = sensitive(m.group(1)) ? m.group(1) + m.group(2) + MASK : m.group();
             m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(sb);
