@@ -62,6 +62,7 @@ public final class Monitoring {
                 new ConsentSyncConsole(state),
                 new DotdigitalConsole(calls, rateLimit, catalog, clock),
                 new HealthConsole(),
+                new QueueSizesConsole(),
                 new MaskedConsole("camel", "properties", "Properties", "Displays the properties loaded by Camel (secrets masked)"),
                 new MaskedConsole("camel", "system-properties", "Java System Properties",
                         "Displays Java System Properties (secrets masked)"),

@@ -137,6 +137,13 @@ class DeveloperConsoleTest extends ConnectorTestSupport {
         awaitStatus(accepted(newsletterEvent("evt-p1", EMAIL, true).replace("didomi-user-1", USER_ID)), "dead");
         accepted(newsletterEvent("evt-p2", EMAIL, false).replace("didomi-user-1", USER_ID));
         await().atMost(Duration.ofSeconds(5)).until(this::writeInFlight);
+        // more contacts than delivery threads: their claims wait in the queue between the routes (Camel's own browse
+        // console printed them, e-mail and all)
+        for (int i = 0; i < 12; i++) {
+            accepted(newsletterEvent("evt-q" + i, "console.person" + i + "@example.com", true));
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(console("browse").path("browse").findValues("queueSize"))
+                .anyMatch(size -> size.asInt() > 0));
 
         // a secret given as a system property (-D) must not show either (system-properties, jvm)
         System.setProperty(SYSTEM_SECRET_KEY, SYSTEM_SECRET);
@@ -144,7 +151,7 @@ class DeveloperConsoleTest extends ConnectorTestSupport {
         JsonNode listing = JSON.readTree(dev("", "application/json").body());
         Set<String> ids = new HashSet<>();
         listing.fieldNames().forEachRemaining(ids::add);
-        assertThat(ids).contains("route", "inflight", "health", "consent-sync", "dotdigital", "event", "log");
+        assertThat(ids).contains("route", "inflight", "health", "consent-sync", "dotdigital", "event", "log", "browse");
         for (String id : ids) {
             for (String accept : List.of("application/json", "text/plain")) {
                 HttpResponse<String> r = dev("/" + id, accept);
