@@ -117,7 +117,8 @@ function pairs(obj) {
   return div;
 }
 const timelineColumns = Array.from(document.querySelectorAll("#timeline-table thead th")).map(th => th.textContent);
-function contactUrl(id, suffix) { return "/admin/contacts/" + encodeURIComponent(id) + "/" + suffix; }
+// dots too: an id "." or ".." would otherwise be a path step the URL parser resolves away
+function contactUrl(id, suffix) { return "/admin/contacts/" + encodeURIComponent(id).replace(/\./g, "%2E") + "/" + suffix; }
 
 async function showContact(id) {
   const table = $("timeline-table");

@@ -58,7 +58,7 @@ public class ContactTimeline {
         for (StoredEvent e : queries.listByContact(contactKey)) {
             Map<String, Object> row = e.view();
             row.put("didomiSaid", didomiSaid(e, cfg));
-            row.put("replayable", e.status().isReplayable());
+            row.put("replayable", e.status().isReplayable() && e.payload() != null); // retention may have dropped the body
             rows.add(row);
         }
         return rows;

@@ -43,6 +43,11 @@ public class ContactLookupStrategy implements AggregationStrategy {
                         channels.put(c.getKey(), c.getValue().path("status").asText());
                     }
                 });
+                // an answer without channelProperties.email still says the email status at the top (older shape):
+                // read it, so an opt-in never resubscribes someone only because the answer was shaped differently
+                if (status != null && !channels.containsKey("email")) {
+                    channels.put("email", status);
+                }
                 contact.path("lists").forEach(l -> {
                     if (l.path("id").canConvertToInt()) {
                         lists.add(l.path("id").asInt());

@@ -52,6 +52,23 @@ class ChannelsAndListsTest extends ConnectorTestSupport {
         return newsletterEvent(eventId, email, enabled).replace("2024-05-02T09:15:00.000Z", createdAt);
     }
 
+    /** The lookup answer says the email status only at its top (no channelProperties): still no resubscribe. */
+    @Test
+    void anAnswerWithTheStatusOnlyAtTheTopResubscribesNobody() throws Exception {
+        dotdigital.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching("/contacts/v3/email/top@example.com"))
+                .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "{\"contactId\": 77, \"status\": \"unsubscribed\", \"identifiers\": {\"email\": \"top@example.com\"}}")));
+        dotdigital.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching("/contacts/v3/email/top@example.com"))
+                .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"contactId\": 77}")));
+
+        String id = accepted(newsletterEvent("evt-top", "top@example.com", true));
+
+        JsonNode event = awaitStatus(id, "delivered");
+        assertThat(event.path("reason").asText()).contains("not resubscribed");
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching("/contacts/v3/email/top@example.com"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.notContaining("channelProperties")));
+    }
+
     @Test
     void optOutUnsubscribesAndLeavesTheList() throws Exception {
         long contactId = ACCOUNT.addContact("out@example.com", "subscribed", 123);

@@ -113,7 +113,7 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         assertThat(second).containsText("consents_purposes_newsletter_enabled: true");
         assertThat(second).containsText("stale");
         assertThat(second).containsText(newer); // the newer event that stands
-        assertThat(page.locator("#contact-csv")).hasAttribute("href", "/admin/contacts/story%40example.com/events.csv");
+        assertThat(page.locator("#contact-csv")).hasAttribute("href", "/admin/contacts/story%40example%2Ecom/events.csv");
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/status-page-contact.png")));
     }
 

@@ -59,8 +59,14 @@ class RetentionTest extends ConnectorTestSupport {
                 .withHeader("Content-Type", "application/json").withBody("{\"errorCode\":\"contacts:badRequest\"}")));
         String id = accepted(newsletterEvent("evt-dead", "dead@example.com", true));
         awaitStatus(id, "dead");
+        assertThat(json(admin("GET", "/admin/contacts/dead%40example.com/events")).path("events").get(0)
+                .path("replayable").asBoolean()).as("replayable while the body is kept").isTrue();
 
         awaitBodyDropped(id);
+
+        // the page draws no Replay button for it any more
+        assertThat(json(admin("GET", "/admin/contacts/dead%40example.com/events")).path("events").get(0)
+                .path("replayable").asBoolean()).isFalse();
 
         HttpResponse<String> replay = admin("POST", "/admin/events/" + id + "/replay");
         assertThat(replay.statusCode()).as(replay.body()).isEqualTo(409);
