@@ -38,6 +38,8 @@ import java.util.function.Supplier;
 public class ReconcilePage {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The store's identifier columns hold 512 characters, as intake checks (EventClassifier, WebhookEnvelopeParser). */
+    private static final int MAX_ID_LENGTH = 512;
 
     private final Supplier<IntegrationConfig> config;
     private final ContactFieldStates fieldStates;
@@ -75,6 +77,11 @@ public class ReconcilePage {
             throw new DidomiApiException("Didomi GET /consents/users answered without a data array");
         }
         Long total = page.path("total").isNumber() ? page.path("total").asLong() : null;
+        // still this run's (and its heartbeat fresh) before anything is queued: a run another instance gave up as
+        // stale while its page was on the way must not queue events beside the run that replaced it
+        if (!runs.saveProgress(run)) {
+            throw new DidomiApiException("the run was given up as stale by another instance");
+        }
 
         Set<String> contactKeys = new LinkedHashSet<>();
         for (JsonNode user : users) {
@@ -185,8 +192,17 @@ public class ReconcilePage {
         return out;
     }
 
+    /**
+     * The user's identifier, or null (the user is counted as skipped) when there is none or it could never be stored:
+     * what a webhook with it would get 400 for (longer than the store's 512 characters, a NUL character).
+     */
     private static String organizationUserId(JsonNode user) {
         JsonNode id = user.path("organization_user_id");
-        return id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
+        if (!id.isTextual() || id.asText().isBlank()) {
+            return null;
+        }
+        String value = id.asText();
+        return value.length() > MAX_ID_LENGTH || value.toLowerCase(Locale.ROOT).length() > MAX_ID_LENGTH
+                || value.indexOf('\u0000') >= 0 ? null : value;
     }
 }

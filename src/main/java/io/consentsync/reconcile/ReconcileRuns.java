@@ -265,7 +265,7 @@ public class ReconcileRuns {
                 try (PreparedStatement fail = c.prepareStatement("update reconcile_run set status = 'failed', "
                         + "finished_at = ?, reason = ? where id = ? and status = 'running'");
                      PreparedStatement unlock = c.prepareStatement("delete from reconcile_lock where run_id = ?")) {
-                    bind(fail, at(now), "no progress since " + heartbeat + ": its instance stopped (given up after "
+                    bind(fail, at(now), "no progress since " + heartbeat + ": its instance stopped or its Didomi call hangs (given up after "
                             + "sync.reconcile.stale-after-ms)", id);
                     fail.executeUpdate();
                     unlock.setString(1, id);

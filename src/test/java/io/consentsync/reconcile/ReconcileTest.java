@@ -81,6 +81,23 @@ class ReconcileTest extends ReconcileTestSupport {
                 .containsPattern("consent_sync_reconcile_last_success_timestamp_seconds [1-9]");
     }
 
+    /** An identifier a webhook would be refused for is skipped, and the run goes on (it failed the whole run). */
+    @Test
+    void aUserWhoseIdCouldNeverBeStoredIsSkippedAndTheRunGoesOn() throws Exception {
+        stubContactFound("subscribed");
+        stubPatchAnswers(200);
+        String tooLong = "jane.private.person" + "x".repeat(600) + "@example.com";
+        didomi.holds(List.of(user("u-long", tooLong, true, null, "2024-06-01T10:00:00.000Z"),
+                user("u-nul", "a\u0000b@example.com", true, null, "2024-06-01T10:00:00.000Z"),
+                user("u-fine", "fine@example.com", true, null, "2024-06-01T10:00:00.000Z")));
+
+        JsonNode run = finished(start("{\"dryRun\": true}"));
+
+        assertThat(run.path("usersSkipped").asLong()).isEqualTo(2);
+        assertThat(run.path("contactsChanged").asLong()).isEqualTo(1);
+        assertThat(run.toString()).doesNotContain("jane.private.person");
+    }
+
     @Test
     void aLostWebhookIsRepairedAndANewerWebhookIsNotUndone() throws Exception {
         stubContactFound("subscribed");
