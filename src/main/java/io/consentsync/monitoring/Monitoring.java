@@ -37,6 +37,7 @@ public final class Monitoring {
     public static final int RECENT_CALLS = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(Monitoring.class);
+    static final String CLI_ENABLED = "sync.camel-cli.enabled";
 
     private Monitoring() {
     }
@@ -44,6 +45,14 @@ public final class Monitoring {
     public static void install(CamelContext context, EventQueries queries, DataSource dataSource, String instanceId,
                                MappingCheck mapping, RateLimitGate rateLimit, AccountPause accountPause,
                                DataFieldCatalog catalog, DotdigitalCredentials credentials, Clock clock) {
+        // the Camel CLI's connector (camel get route, ...) rewrites its status file from many consoles every second: an
+        // outside test measured it at about 30% of a core on an idle connector, so it is on only when asked for
+        boolean cli = Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty(CLI_ENABLED).orElse("false").trim());
+        org.apache.camel.spi.CliConnectorFactory cliFactory =
+                context.getCamelContextExtension().getContextPlugin(org.apache.camel.spi.CliConnectorFactory.class);
+        if (cliFactory != null) { // Camel found camel-cli-connector on the classpath; it starts it with the context
+            cliFactory.setEnabled(cli);
+        }
         ManagementAgent agent = context.getManagementStrategy() == null ? null
                 : context.getManagementStrategy().getManagementAgent();
         boolean exposed = Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty(JMX_ENABLED).orElse("false").trim());
@@ -52,6 +61,8 @@ public final class Monitoring {
             // MBeans go to a private MBean server that JConsole, Hawtio and remote JMX never see
             agent.setUsePlatformMBeanServer(false);
         }
+        LOG.info("Camel CLI connector: {}", cli ? "on (camel get route, camel get inflight, ...)"
+                : "off (" + CLI_ENABLED + "=true turns it on)");
         LOG.info("JMX: {}", agent == null ? "off (camel.main.jmx-enabled=false: no route statistics in /q/dev/route)"
                 : exposed ? "on, Camel's MBeans and " + OBJECT_NAME + " in the platform MBean server (" + JMX_ENABLED + "=true)"
                 : "off (" + JMX_ENABLED + "=false; route statistics kept for the developer console)");

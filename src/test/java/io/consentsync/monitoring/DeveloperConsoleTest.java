@@ -54,6 +54,12 @@ class DeveloperConsoleTest extends ConnectorTestSupport {
         configuration.withEnableJMX();
     }
 
+    /** The Camel CLI's connector is off unless asked for (it costs a third of a core); this class asks. */
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("sync.camel-cli.enabled", "true");
+    }
+
     @Test
     void consolesAnswerJsonWithTheirKeysAfterDeliveries() throws Exception {
         stubContactFound("subscribed");
