@@ -253,7 +253,8 @@ public class SyncConfiguration implements CamelConfiguration {
                 required(props, "sync.didomi.api-url"), optional(props, "sync.didomi.organization-id"),
                 optional(props, "sync.didomi.api-key"), optional(props, "sync.didomi.api-secret"),
                 secretFile == null ? null : Path.of(secretFile));
-        io.consentsync.reconcile.DidomiSession session = new io.consentsync.reconcile.DidomiSession(didomi);
+        io.consentsync.reconcile.DidomiSession session = new io.consentsync.reconcile.DidomiSession(didomi,
+                longProp(props, "sync.didomi.max-answer-bytes"), longProp(props, "sync.didomi.answer-timeout-ms"));
         io.consentsync.reconcile.ReconcileRuns runs = new io.consentsync.reconcile.ReconcileRuns(store.dataSource(),
                 instanceId, Duration.ofMillis(longProp(props, "sync.reconcile.stale-after-ms")), clock);
         int interrupted = runs.failInterrupted();

@@ -194,6 +194,22 @@ class ReconcileTest extends ReconcileTestSupport {
         assertThat(run.path("finishedAt").isNull()).isFalse();
     }
 
+    /** A page too large for the heap, or one that trickles in, fails the run with why (it hung it, found outside). */
+    @Test
+    void aHugeOrTricklingAnswerFailsTheRunWithTheReason() throws Exception {
+        String huge = "{\"total\": 1, \"limit\": 100, \"skip\": 0, \"data\": [{\"id\": \"u\", \"metadata\": {\"x\": \""
+                + "y".repeat(300_000) + "\"}}]}";
+        didomi.server.stubFor(get(urlPathEqualTo("/consents/users")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(huge)));
+        assertThat(finished(start("{}"), "failed").path("reason").asText()).contains("sync.didomi.max-answer-bytes");
+
+        didomi.server.stubFor(get(urlPathEqualTo("/consents/users")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"total\": 0, \"limit\": 100, \"skip\": 0, \"data\": []}" + " ".repeat(4000))
+                        .withChunkedDribbleDelay(8, 8000)));
+        assertThat(finished(start("{}"), "failed").path("reason").asText()).contains("sync.didomi.answer-timeout-ms");
+    }
+
     @Test
     void badOptionsAre400NamingTheField() throws Exception {
         HttpResponse<String> r = post("/admin/reconcile", "{\"dry_run\": true}", "application/json", adminAuth());

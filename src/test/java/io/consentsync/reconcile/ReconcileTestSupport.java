@@ -56,7 +56,9 @@ abstract class ReconcileTestSupport extends ConnectorTestSupport {
                 "sync.didomi.api-key", DidomiStub.API_KEY,
                 "sync.didomi.api-secret", DidomiStub.API_SECRET,
                 "sync.didomi.retry-initial-delay-ms", "50",
-                "sync.didomi.max-retries", "3");
+                "sync.didomi.max-retries", "3",
+                "sync.didomi.max-answer-bytes", "200000",
+                "sync.didomi.answer-timeout-ms", "3000");
     }
 
     Map<String, String> adminAuth() {
