@@ -27,7 +27,20 @@ public final class App {
         // an initial property is Camel's last resort: -D, the environment (SYNC_ROUTES_LOCATION) and both
         // application.properties copies win over it
         main.addInitialProperty(ROUTES_LOCATION, routesLocation(Path.of("")));
-        System.exit(main.run(args));
+        int status;
+        try {
+            status = main.run(args);
+        } catch (Exception e) {
+            // a configuration mistake is the operator's to fix: its message names the key; no stack trace around it
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof io.consentsync.config.InvalidConfigurationException invalid) {
+                    System.err.println("dotdigital-consent-sync cannot start: " + invalid.getMessage());
+                    System.exit(1);
+                }
+            }
+            throw e;
+        }
+        System.exit(status);
     }
 
     /**
