@@ -77,6 +77,12 @@ public class ReconcilePage {
             throw new DidomiApiException("Didomi GET /consents/users answered without a data array");
         }
         Long total = page.path("total").isNumber() ? page.path("total").asLong() : null;
+        List<String> ids = new ArrayList<>();
+        users.forEach(u -> ids.add(u.path("id").asText("") + "|" + u.path("organization_user_id").asText("")));
+        if (!run.isNewPage(ids)) {
+            throw new DidomiApiException("Didomi answered the same " + ids.size() + " users again for $skip=" + run.skip()
+                    + ": its paging does not advance, the run stops rather than read them for ever");
+        }
         // still this run's (and its heartbeat fresh) before anything is queued: a run another instance gave up as
         // stale while its page was on the way must not queue events beside the run that replaced it
         if (!runs.saveProgress(run)) {

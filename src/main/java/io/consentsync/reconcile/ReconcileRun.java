@@ -12,6 +12,8 @@ public class ReconcileRun {
     private final String organizationUserId;
     private long skip;
     private boolean morePages = true;
+    /** The users of the last page read, by Didomi id: the same page again means $skip is not honoured. */
+    private java.util.List<String> lastPage = java.util.List.of();
     long usersRead;
     long usersSkipped;
     long contactsInSync;
@@ -52,6 +54,13 @@ public class ReconcileRun {
     }
 
     /** After a page of {@code size} users out of {@code total} (null: Didomi did not say). */
+    /** False when the page holds the same users as the page before (a server that ignores $skip pages for ever). */
+    boolean isNewPage(java.util.List<String> userIds) {
+        boolean fresh = userIds.isEmpty() || !userIds.equals(lastPage);
+        lastPage = userIds;
+        return fresh;
+    }
+
     void pageRead(int size, Long total) {
         skip += size;
         morePages = size > 0 && (total == null ? size >= UsersPageRequest.PAGE_SIZE : skip < total);

@@ -210,6 +210,20 @@ class ReconcileTest extends ReconcileTestSupport {
         assertThat(finished(start("{}"), "failed").path("reason").asText()).contains("sync.didomi.answer-timeout-ms");
     }
 
+    /** A server that ignores $skip and claims a huge total: the run stops with why (it read for ever, found outside). */
+    @Test
+    void aPageThatNeverAdvancesFailsTheRunWithTheReason() throws Exception {
+        didomi.server.stubFor(get(urlPathEqualTo("/consents/users")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                        "{\"total\": 1000000000, \"limit\": 100, \"skip\": 0, \"data\": ["
+                                + user("u-same", "same@example.com", true, null, "2024-06-01T10:00:00.000Z") + "]}")));
+
+        JsonNode run = finished(start("{\"dryRun\": true}"), "failed");
+
+        assertThat(run.path("reason").asText()).contains("paging does not advance");
+        assertThat(run.path("usersRead").asLong()).isEqualTo(1);
+    }
+
     @Test
     void badOptionsAre400NamingTheField() throws Exception {
         HttpResponse<String> r = post("/admin/reconcile", "{\"dry_run\": true}", "application/json", adminAuth());
