@@ -13,12 +13,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -90,7 +88,7 @@ class CrashRecoveryTest {
                 ids.add(JSON.readTree(r.body()).path("id").asText());
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(status(first.port, ids.get(0)).path("status").asText()).isEqualTo("retrying"));
+                    assertThat(status(first, ids.get(0)).path("status").asText()).isEqualTo("retrying"));
             first.kill();
         }
 
@@ -102,7 +100,7 @@ class CrashRecoveryTest {
             second.awaitReady(Duration.ofSeconds(60));
             for (String id : ids) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertThat(status(second.port, id).path("status").asText()).isEqualTo("delivered"));
+                        assertThat(status(second, id).path("status").asText()).isEqualTo("delivered"));
             }
             assertThat(second.output()).contains("claims released after restart: ");
         }
@@ -124,10 +122,7 @@ class CrashRecoveryTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonNode status(int port, String id) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/events/" + id))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body());
+    private static JsonNode status(ConnectorProcess c, String id) throws Exception {
+        return JSON.readTree(c.admin("GET", "/admin/events/" + id, null).body());
     }
 }

@@ -14,12 +14,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,10 +206,7 @@ class OutageAndCredentialsTest {
     }
 
     private static JsonNode event(ConnectorProcess c, String id) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.port + "/admin/events/" + id))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body());
+        return JSON.readTree(c.admin("GET", "/admin/events/" + id, null).body());
     }
 
     private static String status(ConnectorProcess c, String id) throws Exception {

@@ -12,15 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +35,6 @@ import static org.awaitility.Awaitility.await;
 class ReconcileOnPostgresTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path tmp;
@@ -97,24 +91,24 @@ class ReconcileOnPostgresTest {
                 .whenScenarioStateIs("busy-2").willSetStateTo("free").willReturn(aResponse().withStatus(503).withFixedDelay(2000)));
         try (ConnectorProcess a = ConnectorProcess.start(properties("pg-a"), tmp.resolve("a.log")).awaitReady(Duration.ofSeconds(60));
              ConnectorProcess b = ConnectorProcess.start(properties("pg-b"), tmp.resolve("b.log")).awaitReady(Duration.ofSeconds(60))) {
-            HttpResponse<String> first = post(a, "{\"dryRun\": true}");
+            HttpResponse<String> first = a.admin("POST", "/admin/reconcile", "{\"dryRun\": true}");
             assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
             String id = JSON.readTree(first.body()).path("id").asText();
-            HttpResponse<String> second = post(b, "{\"dryRun\": true}");
+            HttpResponse<String> second = b.admin("POST", "/admin/reconcile", "{\"dryRun\": true}");
             assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
             assertThat(JSON.readTree(second.body()).path("message").asText()).contains(id);
 
             JsonNode done = awaitEnd(b, id); // the run is in the shared store: the other instance sees it
             assertThat(done.path("status").asText()).as("%s%n%s", done, a.output()).isEqualTo("finished");
             assertThat(done.path("contactsChanged").asLong()).isEqualTo(1);
-            assertThat(JSON.readTree(getFrom(b, "/admin/reconcile/" + id + "/changes").body()).path("changes").get(0)
+            assertThat(JSON.readTree(b.admin("GET", "/admin/reconcile/" + id + "/changes", null).body()).path("changes").get(0)
                     .path("organizationUserId").asText()).isEqualTo("pg@example.com");
 
-            HttpResponse<String> next = post(b, "{\"dryRun\": true}");
+            HttpResponse<String> next = b.admin("POST", "/admin/reconcile", "{\"dryRun\": true}");
             assertThat(next.statusCode()).as(next.body()).isEqualTo(202);
             JsonNode nextDone = awaitEnd(a, JSON.readTree(next.body()).path("id").asText());
             assertThat(nextDone.path("status").asText()).isEqualTo("finished");
-            assertThat(JSON.readTree(getFrom(a, "/admin/reconcile").body()).path("lastRun").path("id").asText())
+            assertThat(JSON.readTree(a.admin("GET", "/admin/reconcile", null).body()).path("lastRun").path("id").asText())
                     .isEqualTo(nextDone.path("id").asText());
         }
         assertThat(DidomiContract.violations(didomi.requests())).isEmpty();
@@ -123,26 +117,9 @@ class ReconcileOnPostgresTest {
     private JsonNode awaitEnd(ConnectorProcess c, String id) {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            last[0] = JSON.readTree(getFrom(c, "/admin/reconcile/" + id).body());
+            last[0] = JSON.readTree(c.admin("GET", "/admin/reconcile/" + id, null).body());
             assertThat(last[0].path("status").asText()).isNotEqualTo("running");
         });
         return last[0];
-    }
-
-    private static HttpResponse<String> post(ConnectorProcess c, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.port + "/admin/reconcile"))
-                .header("Authorization", auth()).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> getFrom(ConnectorProcess c, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.port + path))
-                .header("Authorization", auth()).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String auth() {
-        return "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -11,15 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +35,6 @@ import static org.awaitility.Awaitility.await;
 class ReconcileRestartTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path tmp;
@@ -87,49 +81,32 @@ class ReconcileRestartTest {
         didomi.server.stubFor(get(urlPathEqualTo("/consents/users")).atPriority(1).willReturn(aResponse().withStatus(503)));
         String interrupted;
         try (ConnectorProcess first = ConnectorProcess.start(properties, tmp.resolve("first.log")).awaitReady(Duration.ofSeconds(60))) {
-            HttpResponse<String> started = post(first, "{\"dryRun\": true}");
+            HttpResponse<String> started = first.admin("POST", "/admin/reconcile", "{\"dryRun\": true}");
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
             interrupted = JSON.readTree(started.body()).path("id").asText();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     !didomi.server.findAll(getRequestedFor(urlPathEqualTo("/consents/users"))).isEmpty());
-            assertThat(post(first, "{}").statusCode()).as("one run at a time").isEqualTo(409);
+            assertThat(first.admin("POST", "/admin/reconcile", "{}").statusCode()).as("one run at a time").isEqualTo(409);
             first.kill();
         }
         didomi.reset();
         didomi.holds(List.of(DidomiStub.user("u1", "restart@example.com", true, null, "2024-06-01T10:00:00.000Z")));
         try (ConnectorProcess second = ConnectorProcess.start(properties, tmp.resolve("second.log")).awaitReady(Duration.ofSeconds(60))) {
-            JsonNode failed = JSON.readTree(getFrom(second, "/admin/reconcile/" + interrupted).body());
+            JsonNode failed = JSON.readTree(second.admin("GET", "/admin/reconcile/" + interrupted, null).body());
             assertThat(failed.path("status").asText()).isEqualTo("failed");
             assertThat(failed.path("reason").asText()).contains("interrupted");
             assertThat(failed.path("finishedAt").isNull()).isFalse();
 
-            HttpResponse<String> next = post(second, "{\"dryRun\": true}");
+            HttpResponse<String> next = second.admin("POST", "/admin/reconcile", "{\"dryRun\": true}");
             assertThat(next.statusCode()).as(next.body()).isEqualTo(202);
             String id = JSON.readTree(next.body()).path("id").asText();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                JsonNode run = JSON.readTree(getFrom(second, "/admin/reconcile/" + id).body());
+                JsonNode run = JSON.readTree(second.admin("GET", "/admin/reconcile/" + id, null).body());
                 assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("finished");
                 assertThat(run.path("contactsChanged").asLong()).isEqualTo(1);
             });
             assertThat(DidomiContract.violations(didomi.requests())).isEmpty();
             assertThat(second.output()).doesNotContain(DidomiStub.API_SECRET);
         }
-    }
-
-    private static HttpResponse<String> post(ConnectorProcess c, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.port + "/admin/reconcile"))
-                .header("Authorization", auth()).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> getFrom(ConnectorProcess c, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.port + path))
-                .header("Authorization", auth()).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String auth() {
-        return "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
     }
 }

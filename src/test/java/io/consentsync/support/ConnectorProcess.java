@@ -21,14 +21,18 @@ import java.util.Map;
  */
 public final class ConnectorProcess implements AutoCloseable {
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final Process process;
     private final Path log;
+    private final String adminPassword;
     public final int port;
     public final int managementPort;
 
-    private ConnectorProcess(Process process, Path log, int port, int managementPort) {
+    private ConnectorProcess(Process process, Path log, String adminPassword, int port, int managementPort) {
         this.process = process;
         this.log = log;
+        this.adminPassword = adminPassword;
         this.port = port;
         this.managementPort = managementPort;
     }
@@ -63,7 +67,7 @@ public final class ConnectorProcess implements AutoCloseable {
             builder.directory(workingDirectory.toFile());
         }
         Process p = builder.start();
-        return new ConnectorProcess(p, log, port, management);
+        return new ConnectorProcess(p, log, properties.get("sync.admin.password"), port, management);
     }
 
     /** Waits until readiness answers UP. */
@@ -100,6 +104,21 @@ public final class ConnectorProcess implements AutoCloseable {
             throw new IllegalStateException("connector still running after " + timeout);
         }
         return process.exitValue();
+    }
+
+    /**
+     * An admin API call with the {@code sync.admin.password} this process was started with; a body (null: none) is
+     * sent as JSON.
+     */
+    public HttpResponse<String> admin(String method, String path, String jsonBody) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString(("admin:" + adminPassword).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public String output() throws IOException {
