@@ -1,6 +1,7 @@
 package io.consentsync;
 
 import io.consentsync.support.ConnectorTestSupport;
+import io.consentsync.support.TestLogFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** With application.properties as shipped: health and metrics on loopback only, the webhook on every interface. */
 class ExposureDefaultsTest extends ConnectorTestSupport {
 
-    private static final Path LOG = Path.of("target/test-logs/connector.log");
+    private static final Path LOG = TestLogFile.PATH;
     private long logBeforeStart; // the log file collects every run: read only what this start wrote
 
     @Override

@@ -1,6 +1,7 @@
 package io.consentsync.admin;
 
 import io.consentsync.support.ConnectorTestSupport;
+import io.consentsync.support.TestLogFile;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -17,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 /** Guessing the admin password is throttled; the admin API cannot be driven from another site or framed. */
 class AdminHardeningTest extends ConnectorTestSupport {
 
-    private static final Path LOG = Path.of("target/test-logs/connector.log");
+    private static final Path LOG = TestLogFile.PATH;
 
     @Override
     protected Map<String, String> extraProperties() {

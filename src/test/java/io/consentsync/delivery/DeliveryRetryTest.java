@@ -3,6 +3,7 @@ package io.consentsync.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.consentsync.support.ConnectorTestSupport;
+import io.consentsync.support.TestLogFile;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -36,7 +37,7 @@ class DeliveryRetryTest extends ConnectorTestSupport {
         dotdigital.verify(4, patchRequestedFor(urlPathMatching("/contacts/v3/email/flaky@example.com")));
         // the outcome log line counts the retries too, not only the attempt the batch was loaded with
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(java.nio.file.Files.readAllLines(
-                java.nio.file.Path.of("target/test-logs/connector.log")))
+                TestLogFile.PATH))
                 .anyMatch(line -> line.contains("event=" + id + " ") && line.contains("status=delivered") && line.contains("attempts=4")));
     }
 

@@ -1,6 +1,7 @@
 package io.consentsync.delivery;
 
 import io.consentsync.support.ConnectorTestSupport;
+import io.consentsync.support.TestLogFile;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -42,7 +43,7 @@ class OutageFloodTest extends ConnectorTestSupport {
 
     @Test
     void everyEventOfAFloodDuringAnOutageIsRecordedAndDeliveredAfterIt() throws Exception {
-        java.nio.file.Path log = java.nio.file.Path.of("target/test-logs/connector.log");
+        java.nio.file.Path log = TestLogFile.PATH;
         long logStart = java.nio.file.Files.exists(log) ? java.nio.file.Files.size(log) : 0; // the file outlives runs
         dotdigital.stubFor(contactPatch().willReturn(aResponse().withStatus(503).withBody("maintenance")));
         for (int i = 0; i < CONTACTS; i++) {

@@ -1,6 +1,7 @@
 package io.consentsync.intake;
 
 import io.consentsync.support.ConnectorTestSupport;
+import io.consentsync.support.TestLogFile;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -57,7 +58,7 @@ class HttpAnswerHeadersTest extends ConnectorTestSupport {
 
     @Test
     void anUnauthenticatedFormWithAColonInAFieldNameIsRefusedWithoutLogging() throws Exception {
-        Path log = Path.of("target/test-logs/connector.log");
+        Path log = TestLogFile.PATH;
         long before = Files.size(log);
         String form = "a:b=victim%40example.com&grant_type=client_credentials";
         HttpResponse<String> webhook = send("POST", "/webhooks/didomi", form, "application/x-www-form-urlencoded", null);

@@ -2,6 +2,7 @@ package io.consentsync.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consentsync.support.ConnectorTestSupport;
+import io.consentsync.support.TestLogFile;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WebhookInputValidationTest extends ConnectorTestSupport {
 
-    private static final Path LOG = Path.of("target/test-logs/connector.log");
+    private static final Path LOG = TestLogFile.PATH;
 
     @Test
     void aChannelChoiceThatIsNotABooleanIsRefused() throws Exception {

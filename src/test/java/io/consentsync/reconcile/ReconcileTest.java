@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import io.consentsync.support.ConnectorTestSupport;
 import io.consentsync.support.DidomiContract;
 import io.consentsync.support.DidomiStub;
+import io.consentsync.support.TestLogFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,7 +241,7 @@ class ReconcileTest extends ReconcileTestSupport {
         didomi.holds(List.of(user("u1", "log@example.com", true, null, "2024-06-01T10:00:00.000Z")));
         finished(start("{\"dryRun\": true}"));
         // the startup summary lists every property: the secret's value is masked there
-        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("target/test-logs/connector.log")))
+        assertThat(java.nio.file.Files.readString(TestLogFile.PATH))
                 .contains("sync.didomi.api-url").doesNotContain(DidomiStub.API_SECRET);
     }
 

@@ -292,6 +292,20 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return last[0];
     }
 
+    /**
+     * Waits until no further Dotdigital call can follow: the store holds no event waiting for delivery (pending or
+     * retrying) and no exchange is in flight in Camel (a redelivery waits there). A check that something did not
+     * happen runs after this, not after a sleep.
+     */
+    protected void awaitNothingLeftToDeliver() {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            HttpResponse<String> summary = admin("GET", "/admin/summary");
+            assertThat(json(summary).path("waiting").asLong()).as(summary.body()).isZero();
+            assertThat(context.getInflightRepository().browse()).as("exchanges in flight")
+                    .allMatch(e -> e.getFromRouteId() != null && e.getFromRouteId().equals("summarize-pipeline"));
+        });
+    }
+
     // ---- Didomi events ----
 
     /** An event.created for a contact with the given purposes JSON array. */
