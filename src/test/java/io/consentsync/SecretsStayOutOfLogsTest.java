@@ -28,8 +28,10 @@ class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
 
     @Override
     protected Map<String, String> extraProperties() {
+        // the startup summary as shipped (every property with where it came from); the test kit turns it off
         return Map.of("sync.webhook.client-id", "didomi", "sync.webhook.client-secret", CLIENT_SECRET,
-                "sync.didomi.api-secret", DIDOMI_SECRET, "sync.erasure.key", ERASURE_KEY);
+                "sync.didomi.api-secret", DIDOMI_SECRET, "sync.erasure.key", ERASURE_KEY,
+                "camel.main.startup-summary-level", "verbose");
     }
 
     /** This test's own log lines, from before the connector boots until after it stops, the connector's at DEBUG. */
@@ -74,7 +76,9 @@ class SecretsStayOutOfLogsTest extends ConnectorTestSupport {
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(log).contains("Delivery to Dotdigital PAUSED (credentials)")
                 .as("the capture holds the connector's DEBUG lines").contains("DEBUG io.consentsync.delivery.DeliveryAttemptRecorder - events [")
-                .as("and its startup").contains("Apache Camel");
+                .as("and its startup").contains("Apache Camel")
+                .as("with every property in the startup summary").contains("sync.dotdigital.password")
+                .contains("sync.erasure.key");
         for (String secret : new String[] {DOTDIGITAL_PASSWORD, ADMIN_PASSWORD, CLIENT_SECRET, DIDOMI_SECRET, ERASURE_KEY,
                 token, ddBasic}) {
             assertThat(log).doesNotContain(secret);

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Outages and credential problems end with everything delivered, not with dead events. A real connector process, a
- * quick retry schedule of 0.3 s, one probe a second: an outage 50 times longer than the schedule, a rotated password,
+ * quick retry schedule of 0.1 s, two probes a second: an outage over 50 times longer than the schedule, a rotated password,
  * and the give-up horizon.
  */
 class OutageAndCredentialsTest {
@@ -85,17 +85,17 @@ class OutageAndCredentialsTest {
                     .as("a pause never stops intake").isEqualTo(200);
             assertThat(accepted(connector, "evt-during", "during@example.com")).isNotBlank();
 
-            // while paused: no write at all, about one probe a second. The waits here are measuring windows (a count of
-            // calls over 10 s), not hopes that something has finished: the first 1.5 s lets the pause start
-            Thread.sleep(1500);
+            // while paused: no write at all, about two probes a second. The waits here are measuring windows (a count of
+            // calls over 5 s), not hopes that something has finished: the first 1 s lets the pause start
+            Thread.sleep(1000);
             dotdigital.resetRequests();
-            Thread.sleep(10_000);
+            Thread.sleep(5_000);
             assertThat(dotdigital.findAll(patchRequestedFor(urlPathMatching(".*")))).isEmpty();
-            // one probe per second at the most; fewer when this 2-core machine is busy
+            // one probe per half second at the most; fewer when this 2-core machine is busy
             assertThat(dotdigital.findAll(getRequestedFor(urlPathEqualTo("/v2/account-info")))).hasSizeBetween(5, 11);
             assertThat(status(connector, ids.get(0))).isIn("pending", "retrying");
 
-            outage(false); // 15 s after the first failure: 50 times the 0.3 s schedule
+            outage(false); // about 7 s after the first failure: 70 times the 0.1 s schedule
             for (String id : ids) {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(status(connector, id)).isEqualTo("delivered"));
             }
@@ -134,8 +134,8 @@ class OutageAndCredentialsTest {
                 assertThat(dd.path("message").asText()).contains("HTTP 401").contains("credentials");
             });
             assertThat(metric(connector, "consent_sync_delivery_paused{reason=\"credentials\"")).isEqualTo(1.0);
-            // why a wait, and why 2 s bounds it: a retry spent on a 401 would follow the quick schedule, 0.3 s in all,
-            // and the probe runs once a second; 2 s holds the whole schedule six times over and two probes
+            // why a wait, and why 2 s bounds it: a retry spent on a 401 would follow the quick schedule, 0.1 s in all,
+            // and the probe runs twice a second; 2 s holds the whole schedule twenty times over and four probes
             Thread.sleep(2000);
             for (String id : ids) {
                 JsonNode e = event(connector, id);
@@ -183,10 +183,10 @@ class OutageAndCredentialsTest {
                 "sync.store.jdbc-url", "jdbc:h2:file:" + tmp.resolve("store"),
                 "sync.delivery.poll-interval-ms", "50",
                 "sync.retry.max-redeliveries", "3",
-                "sync.retry.initial-delay-ms", "50",
-                "sync.retry.max-delay-ms", "100",
+                "sync.retry.initial-delay-ms", "20",
+                "sync.retry.max-delay-ms", "40",
                 "sync.retry.park-max-delay-ms", "1000",
-                "sync.outage.probe-interval-ms", "1000",
+                "sync.outage.probe-interval-ms", "500",
                 "sync.import.min-waiting-events", "0"));
         p.put("sync.rate-limit.shared-refresh-ms", "200");
         p.put("sync.mapping-check.initial-delay-ms", "3600000");

@@ -34,6 +34,14 @@ import static org.awaitility.Awaitility.await;
  */
 class ReconcileTest extends ReconcileTestSupport {
 
+    /** The startup summary as shipped (the test kit turns it off): theApiSecretStaysOutOfTheLog reads it. */
+    @Override
+    protected java.util.Map<String, String> extraProperties() {
+        java.util.Map<String, String> properties = new java.util.HashMap<>(super.extraProperties());
+        properties.put("camel.main.startup-summary-level", "verbose");
+        return properties;
+    }
+
     @Test
     void aDryRunListsWhatWouldBeWrittenAndWritesNothingThenARealRunWritesItOnceAndASecondRunNothing() throws Exception {
         stubContactFound("subscribed");
@@ -150,7 +158,7 @@ class ReconcileTest extends ReconcileTestSupport {
     void aSecondStartWhileARunGoesOnIs409NamingIt() throws Exception {
         didomi.holds(List.of(user("u1", "slow@example.com", true, null, "2024-06-01T10:00:00.000Z")));
         didomi.server.stubFor(get(urlPathEqualTo("/consents/users")).atPriority(1)
-                .willReturn(aResponse().withStatus(503).withFixedDelay(1500)));
+                .willReturn(aResponse().withStatus(503).withFixedDelay(500)));
         String first = start("{\"dryRun\": true}");
         HttpResponse<String> second = post("/admin/reconcile", "{}", "application/json", adminAuth());
         assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
@@ -207,7 +215,7 @@ class ReconcileTest extends ReconcileTestSupport {
         didomi.server.stubFor(get(urlPathEqualTo("/consents/users")).atPriority(1)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"total\": 0, \"limit\": 100, \"skip\": 0, \"data\": []}" + " ".repeat(4000))
-                        .withChunkedDribbleDelay(8, 8000)));
+                        .withChunkedDribbleDelay(8, 4500)));
         assertThat(finished(start("{}"), "failed").path("reason").asText()).contains("sync.didomi.answer-timeout-ms");
     }
 

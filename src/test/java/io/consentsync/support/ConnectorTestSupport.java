@@ -154,6 +154,8 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         props.put("sync.mapping-check.initial-delay-ms", "3600000"); // MappingCheckTest runs it on purpose
         props.put("sync.outage.probe-interval-ms", "1000");
         props.put("camel.component.seda.default-poll-timeout", "20"); // each test stops its context
+        // the startup summary (every property, every route) is a few hundred lines per test; tests that read it ask
+        props.put("camel.main.startup-summary-level", "off");
         // what App.main sets as an initial property (the in-process Main does not run App.main): file:routes here
         props.put(App.ROUTES_LOCATION, App.routesLocation(Path.of("")));
         props.putAll(extraProperties());
