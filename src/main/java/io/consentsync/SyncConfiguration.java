@@ -77,6 +77,11 @@ public class SyncConfiguration implements CamelConfiguration {
         PropertiesComponent props = context.getPropertiesComponent();
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
+        try {
+            context.addStartupListener(new io.consentsync.intake.HttpListenersBound());
+        } catch (Exception e) { // only a listener added to a started context is called at once; this one is not
+            throw new IllegalStateException(e);
+        }
 
         String passwordFileName = optional(props, "sync.dotdigital.password-file");
         DotdigitalCredentials credentials = new DotdigitalCredentials(passwordFileName == null ? null : Path.of(passwordFileName));
