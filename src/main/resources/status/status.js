@@ -131,6 +131,8 @@ async function showContact(id) {
   if ($("contact-id").value.trim() !== id) { return; } // a newer search replaced this one
   const events = answer.events.slice().reverse(); // newest first
   $("contact-summary").textContent = events.length === 0 ? "No events stored for " + id + "."
+    : answer.truncated ? "Showing the newest " + events.length + " of " + answer.total + " events for " + id
+      + ", newest first (the CSV holds the same rows)."
     : events.length + " event(s) for " + id + ", newest first.";
   csv.hidden = events.length === 0;
   csv.href = contactUrl(id, "events.csv");
