@@ -90,6 +90,24 @@ class ErasureTest extends ConnectorTestSupport {
         dotdigital.verify(2, patchRequestedFor(urlPathMatching("(?i)/contacts/v3/email/erase\\.me@example\\.com")));
     }
 
+    /**
+     * The outcome listener's wake-up (a ProducerTemplate send to seda:erase-handled-deletions-now, from no route) is
+     * timed by camel-micrometer like any exchange: without a routeId tag Prometheus refused its meter and Micrometer
+     * logged a warning (then the same at debug for every later wake-up).
+     */
+    @Test
+    void theWakeUpAfterADeletionIsAMeterPrometheusAccepts() throws Exception {
+        String deletion;
+        try (LogCapture log = LogCapture.start(Level.DEBUG, "io.micrometer")) {
+            deletion = accepted(userDeleted("didomi-user-meter", "meter@example.com"));
+            awaitStatus(deletion, "ignored");
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(history("meter@example.com", true).path("events")).extracting(e -> e.path("id").asText())
+                            .containsExactly(deletion));
+            assertThat(log.text()).doesNotContain("erase-handled-deletions-now").doesNotContain("registration has failed");
+        }
+    }
+
     @Test
     void anErasureAfterADeletionWaitsForOlderEventsOfThePersonStillToBeDelivered() throws Exception {
         stubContactFound("subscribed");
