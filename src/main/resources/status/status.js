@@ -118,7 +118,13 @@ function pairs(obj) {
 }
 const timelineColumns = Array.from(document.querySelectorAll("#timeline-table thead th")).map(th => th.textContent);
 // dots too: an id "." or ".." would otherwise be a path step the URL parser resolves away
-function contactUrl(id, suffix) { return "/admin/contacts/" + encodeURIComponent(id).replace(/\./g, "%2E") + "/" + suffix; }
+// the page's own ?limit= (a whole number) goes to the timeline and its CSV alike; without it the API's default (500)
+const timelineLimit = /^[0-9]+$/.test(new URLSearchParams(location.search).get("limit") || "")
+  ? new URLSearchParams(location.search).get("limit") : null;
+function contactUrl(id, suffix) {
+  return "/admin/contacts/" + encodeURIComponent(id).replace(/\./g, "%2E") + "/" + suffix
+    + (timelineLimit ? "?limit=" + timelineLimit : "");
+}
 
 async function showContact(id) {
   const table = $("timeline-table");
@@ -131,6 +137,8 @@ async function showContact(id) {
   if ($("contact-id").value.trim() !== id) { return; } // a newer search replaced this one
   const events = answer.events.slice().reverse(); // newest first
   $("contact-summary").textContent = events.length === 0 ? "No events stored for " + id + "."
+    : answer.truncated ? "Showing the newest " + events.length + " of " + answer.total + " events for " + id
+      + ", newest first (the CSV holds the same rows)."
     : events.length + " event(s) for " + id + ", newest first.";
   csv.hidden = events.length === 0;
   csv.href = contactUrl(id, "events.csv");
@@ -156,7 +164,7 @@ async function showContact(id) {
 $("contact-search").addEventListener("submit", ev => {
   ev.preventDefault();
   const id = $("contact-id").value.trim();
-  history.replaceState(null, "", id ? "/?contact=" + encodeURIComponent(id) : "/");
+  history.replaceState(null, "", id ? "/?contact=" + encodeURIComponent(id) + (timelineLimit ? "&limit=" + timelineLimit : "") : "/");
   showContact(id);
 });
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.config.IntegrationConfig;
 import io.consentsync.didomi.ConsentValues;
 import io.consentsync.didomi.DidomiEvent;
+import io.consentsync.http.RejectedRequestException;
 import io.consentsync.store.EventQueries;
 import io.consentsync.store.StoredEvent;
 import org.apache.commons.csv.CSVFormat;
@@ -40,22 +41,65 @@ public class ContactTimeline {
         this.config = config;
     }
 
+    /** How many events one timeline answer (JSON or CSV) holds when the request names no {@code limit}. */
+    public static final int DEFAULT_LIMIT = 500;
+    /** The most events one timeline answer may hold: what one request keeps in memory is bounded by it. */
+    public static final int MAX_LIMIT = 5000;
+
     /**
-     * {@code {"organizationUserId", "events": [...]}} in consent order (oldest first, as the store orders them); each
-     * event as the admin API shows it, plus {@code didomiSaid} and {@code replayable}.
+     * The query parameter {@code limit}: {@link #DEFAULT_LIMIT} when absent, a whole number from 1 to
+     * {@link #MAX_LIMIT} otherwise (400 naming {@code limit}).
+     */
+    public static int limit(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        int max;
+        try {
+            max = Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            max = -1;
+        }
+        if (max < 1 || max > MAX_LIMIT) {
+            throw new RejectedRequestException(400, "invalid_parameter", "limit",
+                    "limit must be a whole number from 1 to " + MAX_LIMIT);
+        }
+        return max;
+    }
+
+    /**
+     * {@code {"organizationUserId", "total", "limit", "truncated", "events": [...]}}: the newest
+     * {@link #DEFAULT_LIMIT} events, in consent order (oldest first, as the store orders them); each event as the
+     * admin API shows it, plus {@code didomiSaid} and {@code replayable}.
      */
     public Map<String, Object> timeline(String organizationUserId) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("organizationUserId", organizationUserId);
-        answer.put("events", events(config.get().contactKey(organizationUserId)));
+        answer.putAll(newest(config.get().contactKey(organizationUserId), DEFAULT_LIMIT));
         return answer;
     }
 
-    /** The events stored under a contact key (or, for an erased person, under its keyed hash), as {@link #timeline} shows them. */
-    public List<Map<String, Object>> events(String contactKey) {
+    /**
+     * The newest {@code limit} events stored under a contact key (or, for an erased person, under its keyed hash), as
+     * {@link #timeline} shows them: {@code total} (every event stored under the key), {@code limit},
+     * {@code truncated} (true when older events were left out) and {@code events}.
+     */
+    public Map<String, Object> newest(String contactKey, int limit) {
+        List<Map<String, Object>> rows = events(contactKey, limit);
+        long total = rows.size() < limit ? rows.size() : Math.max(rows.size(), queries.countByContact(contactKey));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("total", total);
+        answer.put("limit", limit);
+        answer.put("truncated", total > rows.size());
+        answer.put("events", rows);
+        return answer;
+    }
+
+    /** The newest {@code limit} events stored under a contact key, oldest first, as {@link #timeline} shows them. */
+    public List<Map<String, Object>> events(String contactKey, int limit) {
         IntegrationConfig cfg = config.get();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (StoredEvent e : queries.listByContact(contactKey)) {
+        for (StoredEvent e : queries.listNewestByContact(contactKey, limit)) {
             Map<String, Object> row = e.view();
             row.put("didomiSaid", didomiSaid(e, cfg));
             row.put("replayable", e.status().isReplayable() && e.payload() != null); // retention may have dropped the body
@@ -67,7 +111,12 @@ public class ContactTimeline {
     /** The same timeline as CSV, newest first as the page shows it: a header row, then a row per event in {@link #CSV_COLUMNS} order. */
     @SuppressWarnings("unchecked")
     public String csv(String organizationUserId) {
-        List<Map<String, Object>> rows = new ArrayList<>((List<Map<String, Object>>) timeline(organizationUserId).get("events"));
+        return csv((List<Map<String, Object>>) timeline(organizationUserId).get("events"));
+    }
+
+    /** Timeline rows (oldest first, as {@link #events} gives them) as CSV, newest first. */
+    public String csv(List<Map<String, Object>> events) {
+        List<Map<String, Object>> rows = new ArrayList<>(events);
         java.util.Collections.reverse(rows);
         StringWriter out = new StringWriter();
         try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder()

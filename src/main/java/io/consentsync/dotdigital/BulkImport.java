@@ -130,8 +130,9 @@ public class BulkImport {
         Map<String, Long> ids = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (String part : List.of("created", "updated")) {
             report.path(part).forEach(c -> {
-                if (c.path("contactId").canConvertToLong()) {
-                    ids.put(c.path("identifiers").path(config.get().identifier()).asText(), c.path("contactId").asLong());
+                Long contactId = ListMembership.contactId(c.path("contactId"));
+                if (contactId != null) {
+                    ids.put(c.path("identifiers").path(config.get().identifier()).asText(), contactId);
                 }
             });
         }

@@ -37,7 +37,7 @@ public class ContactLookupStrategy implements AggregationStrategy {
                 if (contact.path("dataFields").isObject()) {
                     dataFields = JSON.convertValue(contact.get("dataFields"), new TypeReference<Map<String, Object>>() { });
                 }
-                contactId = contact.path("contactId").canConvertToLong() ? contact.path("contactId").asLong() : null;
+                contactId = ListMembership.contactId(contact.path("contactId"));
                 contact.path("channelProperties").fields().forEachRemaining(c -> {
                     if (c.getValue().path("status").isTextual()) {
                         channels.put(c.getKey(), c.getValue().path("status").asText());

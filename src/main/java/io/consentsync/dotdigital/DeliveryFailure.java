@@ -29,6 +29,9 @@ public record DeliveryFailure(Integer statusCode, String reason, boolean isTrans
                 return new DeliveryFailure(code, "HTTP " + code + " from Dotdigital: " + errorText(http),
                         code >= 500 || code == 408, ReasonCode.HTTP_ERROR);
             }
+            if (t instanceof NoContactIdException noId) {
+                return new DeliveryFailure(null, noId.getMessage(), false, ReasonCode.NO_CONTACT_ID);
+            }
             if (t instanceof ConnectException || t instanceof java.net.UnknownHostException
                     || t instanceof org.apache.hc.core5.http.NoHttpResponseException) {
                 return new DeliveryFailure(null, "cannot connect to Dotdigital: " + t.getMessage(), true, ReasonCode.CONNECTION);

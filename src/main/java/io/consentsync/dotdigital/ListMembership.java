@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * {@code properties.lists} removals: v3 contacts only join lists ({@code lists: [id]}), so leaving one is
  * {@code DELETE /v2/address-books/{id}/contacts/{contactId}}, which needs Dotdigital's contact id: from the lookup
- * (variable {@code contactId}) or the PATCH answer.
+ * (variable {@code contactId}) or the PATCH answer. Without a usable one the removal fails with
+ * {@link NoContactIdException}: permanent, never redelivered, the events dead with reason code {@code no_contact_id}.
  */
 public class ListMembership {
 
@@ -31,13 +32,24 @@ public class ListMembership {
             return;
         }
         try {
-            JsonNode id = JSON.readTree(answer).path("contactId");
-            if (id.canConvertToLong()) {
-                exchange.setVariable(ExchangeVariables.CONTACT_ID, id.asLong());
+            Long id = contactId(JSON.readTree(answer).path("contactId"));
+            if (id != null) {
+                exchange.setVariable(ExchangeVariables.CONTACT_ID, id);
             }
         } catch (IOException e) {
             // not JSON: the lookup's id, if any, stands; removalUrls says when there is none
         }
+    }
+
+    /**
+     * A contact id as Dotdigital's answers carry it: a whole positive JSON number, else null (missing, text, a
+     * fraction: {@code canConvertToLong} alone would turn 12.5 into 12, a different contact).
+     */
+    public static Long contactId(JsonNode id) {
+        if (id == null || !id.isIntegralNumber() || !id.canConvertToLong() || id.asLong() <= 0) {
+            return null;
+        }
+        return id.asLong();
     }
 
     /** One URL per list to leave (variable {@code listRemovals}). */
@@ -49,7 +61,8 @@ public class ListMembership {
             return List.of();
         }
         if (contactId == null) {
-            throw new IllegalStateException("cannot leave lists " + lists + ": Dotdigital gave no contact id");
+            throw new NoContactIdException("cannot leave lists " + lists + ": Dotdigital's answer gave no usable "
+                    + "contactId (missing, or not a whole positive number)");
         }
         return lists.stream().map(id -> baseUrl.get() + "/v2/address-books/" + id + "/contacts/" + contactId).toList();
     }

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -30,26 +31,41 @@ public class ErasureApi {
         this.config = config;
     }
 
-    /** The audit trail under the identifier, or with {@code hashed=true} under its erasure hash. */
-    public Map<String, Object> contactHistory(String organizationUserId, String hashed) {
-        boolean byHash;
-        if (hashed == null || hashed.isBlank() || hashed.trim().equalsIgnoreCase("false")) {
-            byHash = false;
-        } else if (hashed.trim().equalsIgnoreCase("true")) {
-            byHash = true;
-        } else {
-            throw new RejectedRequestException(400, "invalid_parameter", "hashed", "hashed must be true or false");
-        }
-        if (!byHash) {
-            return timeline.timeline(organizationUserId);
-        }
-        String hash = erasure.hash(contactKey(organizationUserId));
+    /**
+     * The audit trail under the identifier, or with {@code hashed=true} under its erasure hash: the newest
+     * {@code limit} events (default {@link ContactTimeline#DEFAULT_LIMIT}) with the total and whether older ones
+     * were left out.
+     */
+    public Map<String, Object> contactHistory(String organizationUserId, String hashed, String limit) {
+        boolean byHash = byHash(hashed);
+        int max = ContactTimeline.limit(limit);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("organizationUserId", organizationUserId);
-        answer.put("hashed", true);
-        answer.put("contactHash", hash);
-        answer.put("events", timeline.events(hash));
+        String key;
+        if (byHash) {
+            key = erasure.hash(contactKey(organizationUserId));
+            answer.put("hashed", true);
+            answer.put("contactHash", key);
+        } else {
+            key = config.get().contactKey(organizationUserId);
+        }
+        answer.putAll(timeline.newest(key, max));
         return answer;
+    }
+
+    /** The same rows as {@link #contactHistory} for the same parameters, as CSV (newest first). */
+    @SuppressWarnings("unchecked")
+    public String contactHistoryCsv(String organizationUserId, String hashed, String limit) {
+        return timeline.csv((List<Map<String, Object>>) contactHistory(organizationUserId, hashed, limit).get("events"));
+    }
+
+    private static boolean byHash(String hashed) {
+        if (hashed == null || hashed.isBlank() || hashed.trim().equalsIgnoreCase("false")) {
+            return false;
+        } else if (hashed.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new RejectedRequestException(400, "invalid_parameter", "hashed", "hashed must be true or false");
     }
 
     /** Erases the contact now: 409 while it is being delivered or has events waiting for delivery. */

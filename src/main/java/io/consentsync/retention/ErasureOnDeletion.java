@@ -23,6 +23,8 @@ public class ErasureOnDeletion implements EventOutcomeListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErasureOnDeletion.class);
     static final String WAKE_UP = "seda:erase-handled-deletions-now?size=1&discardWhenFull=true";
+    /** The route {@link #WAKE_UP} wakes (retention.camel.yaml). */
+    static final String WAKE_UP_ROUTE = "erase-right-after-a-deletion";
     private static final Set<EventStatus> HANDLED = Set.of(EventStatus.DELIVERED, EventStatus.SKIPPED, EventStatus.IGNORED);
 
     private final ContactErasure erasure;
@@ -48,7 +50,14 @@ public class ErasureOnDeletion implements EventOutcomeListener {
     public void onOutcome(StoredEvent event) {
         boolean handledDeletion = "user.deleted".equals(event.type()) && HANDLED.contains(event.status());
         if (enabled && (handledDeletion || (waiting && event.status().isFinal()))) {
-            wakeUpTemplate().sendBody(WAKE_UP, event.id());
+            wakeUpTemplate().send(WAKE_UP, wakeUp -> {
+                // sent from no route: camel-micrometer tags an exchange's meter with its routeId only when it has
+                // one, and Prometheus refuses meters of one name with different tag keys (whichever registered
+                // first wins, the others are dropped with a warning). Name the route this wakes, as Camel does
+                // itself from CAMEL-23719 on.
+                wakeUp.getExchangeExtension().setFromRouteId(WAKE_UP_ROUTE);
+                wakeUp.getMessage().setBody(event.id());
+            });
         }
     }
 

@@ -67,11 +67,43 @@ public class EventQueries {
     public List<StoredEvent> listByContact(String contactKey) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from consent_event where contact_key = ?"
-                     + " order by consent_time, consent_version, received_at")) {
+                     + " order by consent_time, consent_version, received_at, id")) {
             ps.setString(1, contactKey);
             return readAll(ps);
         } catch (SQLException e) {
             throw unavailable("cannot list events", e);
+        }
+    }
+
+    /**
+     * The newest {@code limit} events of one contact (by the consent choices they carry), in the same order as
+     * {@link #listByContact}: what one admin request may hold in memory, however long the person's history.
+     */
+    public List<StoredEvent> listNewestByContact(String contactKey, int limit) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from consent_event where contact_key = ?"
+                     + " order by consent_time desc, consent_version desc, received_at desc, id desc"
+                     + " fetch first " + Math.max(1, limit) + " rows only")) {
+            ps.setString(1, contactKey);
+            List<StoredEvent> newestFirst = new ArrayList<>(readAll(ps));
+            java.util.Collections.reverse(newestFirst);
+            return newestFirst;
+        } catch (SQLException e) {
+            throw unavailable("cannot list events", e);
+        }
+    }
+
+    /** How many events are stored under one contact key. */
+    public long countByContact(String contactKey) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from consent_event where contact_key = ?")) {
+            ps.setString(1, contactKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw unavailable("cannot count events", e);
         }
     }
 

@@ -38,6 +38,8 @@ public enum ReasonCode {
     IMPORT_REJECTED("import_rejected"),
     CONNECTION("connection"),
     TIMEOUT("timeout"),
+    /** A list to leave, but Dotdigital's answer gave no usable contact id (missing or not a whole number): dead at once. */
+    NO_CONTACT_ID("no_contact_id"),
     OTHER("other");
 
     private final String label;

@@ -96,6 +96,48 @@ class ContactHistoryTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aLongHistoryAnswersOnlyTheNewestLimitEventsAndSaysSo() throws Exception {
+        stubPatchAnswers(200);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            ids.add(accepted(newsletterEvent("evt-long-" + i, "long.history@example.com", i % 2 == 0)
+                    .replace("2024-05-02T09:15:00.000Z", "2024-05-0" + i + "T08:00:00Z")));
+        }
+
+        HttpResponse<String> r = admin("GET", "/admin/contacts/long.history%40example.com/events?limit=3");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = json(r);
+        assertThat(answer.path("events")).extracting(e -> e.path("id").asText())
+                .as("the newest three, in consent order").containsExactlyElementsOf(ids.subList(2, 5));
+        assertThat(answer.path("truncated").asBoolean()).isTrue();
+        assertThat(answer.path("total").asInt()).isEqualTo(5);
+        assertThat(answer.path("limit").asInt()).isEqualTo(3);
+
+        JsonNode all = json(admin("GET", "/admin/contacts/long.history%40example.com/events"));
+        assertThat(all.path("events")).hasSize(5);
+        assertThat(all.path("truncated").asBoolean()).isFalse();
+        assertThat(all.path("total").asInt()).isEqualTo(5);
+        assertThat(all.path("limit").asInt()).isEqualTo(500);
+
+        HttpResponse<String> csv = admin("GET", "/admin/contacts/long.history%40example.com/events.csv?limit=3");
+        assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+        try (CSVParser parser = CSVParser.parse(csv.body(), CSVFormat.RFC4180.builder().setHeader().get())) {
+            assertThat(parser.getRecords()).extracting(row -> row.get("event_id"))
+                    .as("the same rows as the JSON, newest first").containsExactly(ids.get(4), ids.get(3), ids.get(2));
+        }
+
+        for (String bad : List.of("0", "5001", "abc", "-1", "2.5")) {
+            for (String suffix : List.of("events", "events.csv")) {
+                HttpResponse<String> refused = admin("GET", "/admin/contacts/long.history%40example.com/" + suffix
+                        + "?limit=" + bad);
+                assertThat(refused.statusCode()).as(suffix + "?limit=" + bad + ": " + refused.body()).isEqualTo(400);
+                assertThat(json(refused).path("field").asText()).isEqualTo("limit");
+            }
+        }
+    }
+
+    @Test
     void aCsvCellASpreadsheetWouldRunAsAFormulaIsQuoted() {
         assertThat(ContactTimeline.cell("=HYPERLINK(\"http://x\")")).isEqualTo("'=HYPERLINK(\"http://x\")");
         assertThat(ContactTimeline.cell("+1")).isEqualTo("'+1");

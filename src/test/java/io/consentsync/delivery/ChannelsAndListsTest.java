@@ -193,4 +193,35 @@ class ChannelsAndListsTest extends ConnectorTestSupport {
         assertThat(ACCOUNT.listsOf("again@example.com")).isEmpty();
         dotdigital.verify(1, deleteRequestedFor(urlEqualTo("/v2/address-books/123/contacts/" + contactId)));
     }
+
+    /**
+     * A list to leave, but Dotdigital's answers (lookup and PATCH) carry no usable contactId: the events are dead at
+     * once with reason code no_contact_id, never redelivered, and no DELETE is built from the bad id (12.5 would
+     * otherwise leave contact 12's list).
+     */
+    @Test
+    void aListToLeaveWithoutAUsableContactIdIsDeadAtOnceWithoutADelete() throws Exception {
+        java.util.Map<String, String> badIds = new java.util.LinkedHashMap<>();
+        badIds.put("noid-text@example.com", "\"contactId\": \"abc\", ");
+        badIds.put("noid-missing@example.com", "");
+        badIds.put("noid-fraction@example.com", "\"contactId\": 12.5, ");
+        java.util.Map<String, String> events = new java.util.LinkedHashMap<>();
+        for (var bad : badIds.entrySet()) {
+            String contact = "{" + bad.getValue() + "\"status\": \"subscribed\", \"identifiers\": {\"email\": \""
+                    + bad.getKey() + "\"}, \"channelProperties\": {\"email\": {\"status\": \"subscribed\"}}, "
+                    + "\"lists\": [{\"id\": 123}], \"dataFields\": {}}";
+            dotdigital.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/contacts/v3/email/" + bad.getKey()))
+                    .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(contact)));
+            events.put(bad.getKey(), accepted(newsletterEvent("evt-" + bad.getKey().split("@")[0], bad.getKey(), false)));
+        }
+
+        for (var e : events.entrySet()) {
+            JsonNode event = awaitStatus(e.getValue(), "dead");
+            assertThat(event.path("reasonCode").asText()).as(e.getKey()).isEqualTo("no_contact_id");
+            assertThat(event.path("reason").asText()).as(e.getKey()).contains("contactId");
+            assertThat(event.path("attempts").asInt()).as(e.getKey() + ": not redelivered").isEqualTo(1);
+            dotdigital.verify(1, patchRequestedFor(urlPathMatching("/contacts/v3/email/" + e.getKey())));
+        }
+        dotdigital.verify(0, deleteRequestedFor(urlPathMatching(".*")));
+    }
 }

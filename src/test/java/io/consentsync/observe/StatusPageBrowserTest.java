@@ -118,6 +118,26 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aTimelineLongerThanTheLimitSaysItShowsOnlyTheNewest() throws Exception {
+        stubPatchAnswers(200);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            ids.add(accepted(newsletterEvent("evt-trunc-" + i, "trunc@example.com", i % 2 == 0)
+                    .replace("2024-05-02T09:15:00.000Z", "2024-05-0" + i + "T08:00:00Z")));
+        }
+
+        Page page = page(1280, 800);
+        page.navigate("http://127.0.0.1:" + port + "/?contact=trunc%40example.com&limit=2");
+
+        Locator rows = page.locator("#timeline tr");
+        assertThat(rows).hasCount(2);
+        assertThat(rows.nth(0)).hasAttribute("data-id", ids.get(2));
+        assertThat(rows.nth(1)).hasAttribute("data-id", ids.get(1));
+        assertThat(page.locator("#contact-summary")).containsText("Showing the newest 2 of 3 events for trunc@example.com");
+        assertThat(page.locator("#contact-csv")).hasAttribute("href", "/admin/contacts/trunc%40example%2Ecom/events.csv?limit=2");
+    }
+
+    @Test
     void theSearchWorksByKeyboardAndDataIsShownAsTextNeverAsHtml() throws Exception {
         stubPatchAnswers(200);
         String hostile = "<img src=x id=injected>@example.com";

@@ -3,6 +3,8 @@ package io.consentsync.retention;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consentsync.support.ConnectorTestSupport;
 import io.consentsync.support.LogCapture;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +62,13 @@ class ErasureTest extends ConnectorTestSupport {
         assertThat(delivered.path("organizationUserId").asText()).isEqualTo(hashed.path("contactHash").asText())
                 .startsWith("hmac:");
         assertThat(history("keep.me@example.com", false).path("events")).hasSize(1);
+        HttpResponse<String> csv = admin("GET", "/admin/contacts/Erase.Me%40example.com/events.csv?hashed=true");
+        assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+        try (CSVParser parser = CSVParser.parse(csv.body(), CSVFormat.RFC4180.builder().setHeader().get())) {
+            assertThat(parser.getRecords()).extracting(row -> row.get("event_id"))
+                    .as("the CSV finds the erased history by the hash too, newest first").containsExactly(deletion, consent);
+        }
+        assertThat(csv.body()).doesNotContainIgnoringCase("erase.me@example.com");
 
         // a late webhook with a choice older than the deletion (a Didomi retry): kept under the hash without its body,
         // not delivered, and not in clear in the store
@@ -79,6 +88,24 @@ class ErasureTest extends ConnectorTestSupport {
         assertThat(history("erase.me@example.com", false).path("events")).extracting(e -> e.path("id").asText())
                 .containsExactly(again);
         dotdigital.verify(2, patchRequestedFor(urlPathMatching("(?i)/contacts/v3/email/erase\\.me@example\\.com")));
+    }
+
+    /**
+     * The outcome listener's wake-up (a ProducerTemplate send to seda:erase-handled-deletions-now, from no route) is
+     * timed by camel-micrometer like any exchange: without a routeId tag Prometheus refused its meter and Micrometer
+     * logged a warning (then the same at debug for every later wake-up).
+     */
+    @Test
+    void theWakeUpAfterADeletionIsAMeterPrometheusAccepts() throws Exception {
+        String deletion;
+        try (LogCapture log = LogCapture.start(Level.DEBUG, "io.micrometer")) {
+            deletion = accepted(userDeleted("didomi-user-meter", "meter@example.com"));
+            awaitStatus(deletion, "ignored");
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(history("meter@example.com", true).path("events")).extracting(e -> e.path("id").asText())
+                            .containsExactly(deletion));
+            assertThat(log.text()).doesNotContain("erase-handled-deletions-now").doesNotContain("registration has failed");
+        }
     }
 
     @Test
@@ -145,5 +172,8 @@ class ErasureTest extends ConnectorTestSupport {
         assertThat(json(r).path("error").asText()).isEqualTo("events_waiting");
         assertThat(StoreSql.payload(jdbcUrl, "waits")).as("nothing erased").contains("waits@example.com");
         assertThat(admin("GET", "/admin/contacts/a%40example.com/events?hashed=maybe").statusCode()).isEqualTo(400);
+        HttpResponse<String> badCsv = admin("GET", "/admin/contacts/a%40example.com/events.csv?hashed=maybe");
+        assertThat(badCsv.statusCode()).isEqualTo(400);
+        assertThat(json(badCsv).path("field").asText()).isEqualTo("hashed");
     }
 }
