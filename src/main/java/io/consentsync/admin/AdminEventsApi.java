@@ -3,6 +3,7 @@ package io.consentsync.admin;
 import io.consentsync.dotdigital.AccountPause;
 import io.consentsync.dotdigital.RateLimitGate;
 import org.apache.camel.health.HealthCheck;
+import io.consentsync.http.QueryParameters;
 import io.consentsync.http.RejectedRequestException;
 import io.consentsync.mapping.MappingCheck;
 import io.consentsync.store.EventStatus;
@@ -143,18 +144,7 @@ public class AdminEventsApi {
                         "status must be one of pending, retrying, delivered, skipped, ignored, stale, dead");
             }
         }
-        int max = 50;
-        if (limit != null && !limit.isBlank()) {
-            try {
-                max = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                max = -1;
-            }
-            if (max < 1 || max > MAX_LIMIT) {
-                throw new RejectedRequestException(400, "invalid_parameter", "limit",
-                        "limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-        }
+        int max = QueryParameters.limit(limit, 50, MAX_LIMIT, "invalid_parameter");
         return queries.list(filter, max).stream().map(StoredEvent::view).toList();
     }
 

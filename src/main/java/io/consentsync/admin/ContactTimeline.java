@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.config.IntegrationConfig;
 import io.consentsync.didomi.ConsentValues;
 import io.consentsync.didomi.DidomiEvent;
-import io.consentsync.http.RejectedRequestException;
+import io.consentsync.http.QueryParameters;
 import io.consentsync.store.EventQueries;
 import io.consentsync.store.StoredEvent;
 import org.apache.commons.csv.CSVFormat;
@@ -51,37 +51,13 @@ public class ContactTimeline {
      * {@link #MAX_LIMIT} otherwise (400 naming {@code limit}).
      */
     public static int limit(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        int max;
-        try {
-            max = Integer.parseInt(limit.trim());
-        } catch (NumberFormatException e) {
-            max = -1;
-        }
-        if (max < 1 || max > MAX_LIMIT) {
-            throw new RejectedRequestException(400, "invalid_parameter", "limit",
-                    "limit must be a whole number from 1 to " + MAX_LIMIT);
-        }
-        return max;
+        return QueryParameters.limit(limit, DEFAULT_LIMIT, MAX_LIMIT, "invalid_parameter");
     }
 
     /**
-     * {@code {"organizationUserId", "total", "limit", "truncated", "events": [...]}}: the newest
-     * {@link #DEFAULT_LIMIT} events, in consent order (oldest first, as the store orders them); each event as the
-     * admin API shows it, plus {@code didomiSaid} and {@code replayable}.
-     */
-    public Map<String, Object> timeline(String organizationUserId) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("organizationUserId", organizationUserId);
-        answer.putAll(newest(config.get().contactKey(organizationUserId), DEFAULT_LIMIT));
-        return answer;
-    }
-
-    /**
-     * The newest {@code limit} events stored under a contact key (or, for an erased person, under its keyed hash), as
-     * {@link #timeline} shows them: {@code total} (every event stored under the key), {@code limit},
+     * The newest {@code limit} events stored under a contact key (or, for an erased person, under its keyed hash), in
+     * consent order (oldest first, as the store orders them), each as the admin API shows it plus {@code didomiSaid}
+     * and {@code replayable}: {@code total} (every event stored under the key), {@code limit},
      * {@code truncated} (true when older events were left out) and {@code events}.
      */
     public Map<String, Object> newest(String contactKey, int limit) {
@@ -95,8 +71,8 @@ public class ContactTimeline {
         return answer;
     }
 
-    /** The newest {@code limit} events stored under a contact key, oldest first, as {@link #timeline} shows them. */
-    public List<Map<String, Object>> events(String contactKey, int limit) {
+    /** The newest {@code limit} events stored under a contact key, oldest first. */
+    private List<Map<String, Object>> events(String contactKey, int limit) {
         IntegrationConfig cfg = config.get();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (StoredEvent e : queries.listNewestByContact(contactKey, limit)) {
@@ -106,12 +82,6 @@ public class ContactTimeline {
             rows.add(row);
         }
         return rows;
-    }
-
-    /** The same timeline as CSV, newest first as the page shows it: a header row, then a row per event in {@link #CSV_COLUMNS} order. */
-    @SuppressWarnings("unchecked")
-    public String csv(String organizationUserId) {
-        return csv((List<Map<String, Object>>) timeline(organizationUserId).get("events"));
     }
 
     /** Timeline rows (oldest first, as {@link #events} gives them) as CSV, newest first. */

@@ -2,6 +2,7 @@ package io.consentsync.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consentsync.http.QueryParameters;
 import io.consentsync.http.RejectedRequestException;
 
 import java.util.Iterator;
@@ -70,18 +71,7 @@ public class ReconcileApi {
 
     public Map<String, Object> changes(String id, String limit) {
         runs.view(id).orElseThrow(() -> notFound(id));
-        int n = DEFAULT_LIMIT;
-        if (limit != null && !limit.isBlank()) {
-            try {
-                n = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > MAX_LIMIT) {
-                throw new RejectedRequestException(400, "invalid_request", "limit",
-                        "limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-        }
+        int n = QueryParameters.limit(limit, DEFAULT_LIMIT, MAX_LIMIT, "invalid_request");
         List<Map<String, Object>> changes = runs.changes(id, n);
         return Map.of("changes", changes);
     }
