@@ -127,15 +127,7 @@ public class BulkImport {
         if (batch == null || report == null || !report.path("status").asText().equals("Finished")) {
             return List.of();
         }
-        Map<String, Long> ids = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (String part : List.of("created", "updated")) {
-            report.path(part).forEach(c -> {
-                Long contactId = ListMembership.contactId(c.path("contactId"));
-                if (contactId != null) {
-                    ids.put(c.path("identifiers").path(config.get().identifier()).asText(), contactId);
-                }
-            });
-        }
+        Map<String, Long> ids = reportedContactIds(report);
         List<String> urls = new ArrayList<>();
         for (ImportBatch.ContactWrite c : batch.contacts()) {
             Long contactId = ids.get(c.identifierValue());
@@ -145,6 +137,20 @@ public class BulkImport {
             }
         }
         return urls;
+    }
+
+    /** The usable contact id the report gives for each created or updated contact, by identifier. */
+    private Map<String, Long> reportedContactIds(JsonNode report) {
+        Map<String, Long> ids = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String part : List.of("created", "updated")) {
+            report.path(part).forEach(c -> {
+                Long contactId = ListMembership.contactId(c.path("contactId"));
+                if (contactId != null) {
+                    ids.put(c.path("identifiers").path(config.get().identifier()).asText(), contactId);
+                }
+            });
+        }
+        return ids;
     }
 
     /** After the 202: remember the import id; its status starts as NotFinished. */
@@ -184,6 +190,7 @@ public class BulkImport {
         Set<String> written = identifiers(report.path("created"));
         written.addAll(identifiers(report.path("updated")));
         Map<String, String> failures = failures(report.path("failures"));
+        Map<String, Long> contactIds = reportedContactIds(report);
         int delivered = 0;
         int dead = 0;
         for (ImportBatch.ContactWrite c : batch.contacts()) {
@@ -191,6 +198,19 @@ public class BulkImport {
             if (failure != null && !written.contains(c.identifierValue())) {
                 store.finishBatch(c.batch().claim(), c.batch().allOutcomes(EventStatus.DEAD, ReasonCode.IMPORT_REJECTED,
                         "bulk import " + id + " did not import the contact: " + failure, null));
+                dead++;
+                continue;
+            }
+            List<Integer> listsToLeave = ContactPatchBuilder.listRemovals(c.fields());
+            if (!listsToLeave.isEmpty() && !contactIds.containsKey(c.identifierValue())) {
+                // written, but no list can be left without the contact's id: never silently left on a list it was
+                // withdrawn from. The values written are recorded; the event is dead, and a replay tries again
+                Map<String, Object> valuesWritten = new LinkedHashMap<>(c.fields());
+                valuesWritten.keySet().removeIf(io.consentsync.mapping.WriteTargets::isList);
+                guard.record(c.batch(), valuesWritten);
+                store.finishBatch(c.batch().claim(), c.batch().allOutcomes(EventStatus.DEAD, ReasonCode.NO_CONTACT_ID,
+                        "bulk import " + id + " wrote the contact, but its report gave no usable contactId, so it was not"
+                                + " removed from list(s) " + listsToLeave + "; replay the event to try again", null));
                 dead++;
                 continue;
             }

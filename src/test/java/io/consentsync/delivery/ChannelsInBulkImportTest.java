@@ -92,4 +92,34 @@ class ChannelsInBulkImportTest extends ConnectorTestSupport {
         dotdigital.verify(1, patchRequestedFor(urlPathMatching("/contacts/v3/email/in@example.com")));
         assertThat(ACCOUNT.emailStatus("in@example.com")).isEqualTo("unsubscribed");
     }
+
+    /** A report that names a contact without its id: the contact is written but cannot leave its list, so it is dead, never silently left on it. */
+    @Test
+    void aContactTheReportGivesNoIdForIsDeadInsteadOfStayingOnItsList() throws Exception {
+        dotdigital.stubFor(put(urlPathEqualTo(IMPORT)).willReturn(okJson("{\"importId\": \"imp-n\"}").withStatus(202)));
+        dotdigital.stubFor(get(urlPathEqualTo(IMPORT + "/imp-n")).willReturn(okJson("""
+                {"importId": "imp-n", "status": "Finished",
+                 "summary": {"newContacts": 0, "updatedContacts": 5, "globallySuppressed": 0, "invalidEntries": 0, "duplicateIdentifiers": 0},
+                 "updated": [%s, {"identifiers": {"email": "out4@example.com"}}], "failures": []}""".formatted(IntStream.range(0, 4)
+                .mapToObj(c -> "{\"contactId\": " + (600 + c) + ", \"identifiers\": {\"email\": \"out" + c + "@example.com\"}}")
+                .collect(Collectors.joining(","))))));
+        context.getRouteController().stopRoute("dispatch-due-events");
+        context.getRouteController().stopRoute("import-waiting-contacts");
+        List<String> ids = new ArrayList<>();
+        for (int c = 0; c < 5; c++) {
+            ids.add(accepted(newsletterEvent("evt-noid-" + c, "out" + c + "@example.com", false)));
+        }
+        context.getRouteController().startRoute("import-waiting-contacts");
+        context.getRouteController().startRoute("dispatch-due-events");
+
+        for (int c = 0; c < 4; c++) {
+            assertThat(awaitStatus(ids.get(c), "delivered").path("reason").asText()).contains("bulk import imp-n");
+            dotdigital.verify(1, deleteRequestedFor(urlEqualTo("/v2/address-books/7/contacts/" + (600 + c))));
+        }
+        JsonNode dead = awaitStatus(ids.get(4), "dead");
+        assertThat(dead.path("reasonCode").asText()).isEqualTo("no_contact_id");
+        assertThat(dead.path("reason").asText()).contains("bulk import imp-n").contains("not removed from list(s) [7]");
+        dotdigital.verify(1, putRequestedFor(urlPathEqualTo(IMPORT)));
+        dotdigital.verify(4, deleteRequestedFor(urlPathMatching("/v2/address-books/7/contacts/.*")));
+    }
 }
