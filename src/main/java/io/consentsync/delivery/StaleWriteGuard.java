@@ -1,5 +1,6 @@
 package io.consentsync.delivery;
 
+import io.consentsync.mapping.WriteTargets;
 import io.consentsync.store.ContactFieldStates;
 import io.consentsync.store.StoredEvent;
 import org.apache.camel.Exchange;
@@ -46,6 +47,32 @@ public class StaleWriteGuard implements Processor {
     @SuppressWarnings("unchecked")
     public void recordWritten(Exchange exchange) {
         record(exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class), exchange.getVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, Map.class));
+    }
+
+    /**
+     * Right after the PATCH: remember the choices Dotdigital holds now, all but the lists still to leave (a v2 DELETE
+     * each, after it). Recorded before those DELETEs, so a contact whose list removal then fails for good (dead) still
+     * keeps an older choice from overwriting the values it was written.
+     */
+    @SuppressWarnings("unchecked")
+    public void recordPatched(Exchange exchange) {
+        Map<String, Object> written = new LinkedHashMap<>(exchange.getVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, Map.class));
+        written.entrySet().removeIf(StaleWriteGuard::isListLeft);
+        record(exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class), written);
+    }
+
+    /** After the DELETEs: remember the lists the contact left. */
+    @SuppressWarnings("unchecked")
+    public void recordListsLeft(Exchange exchange) {
+        Map<String, Object> left = new LinkedHashMap<>(exchange.getVariable(ExchangeVariables.DATA_FIELDS_WRITTEN, Map.class));
+        left.entrySet().removeIf(e -> !isListLeft(e));
+        if (!left.isEmpty()) {
+            record(exchange.getVariable(ExchangeVariables.BATCH, ContactBatch.class), left);
+        }
+    }
+
+    private static boolean isListLeft(Map.Entry<String, Object> write) {
+        return WriteTargets.isList(write.getKey()) && WriteTargets.REMOVED.equals(write.getValue());
     }
 
     public void record(ContactBatch batch, Map<String, Object> written) {

@@ -224,4 +224,37 @@ class ChannelsAndListsTest extends ConnectorTestSupport {
         }
         dotdigital.verify(0, deleteRequestedFor(urlPathMatching(".*")));
     }
+
+    /**
+     * The withdrawal was PATCHed before its list removal failed for good (no usable contactId): the values Dotdigital
+     * then holds are remembered, so an older opt-in arriving later never overwrites them (found outside).
+     */
+    @Test
+    void valuesPatchedBeforeAListRemovalFailedAreNeverOverwrittenByAnOlderChoice() throws Exception {
+        String email = "patched-then-dead@example.com";
+        var noId = dotdigital.stubFor(any(urlPathMatching("/contacts/v3/email/" + email)).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"status\": \"subscribed\", "
+                        + "\"identifiers\": {\"email\": \"" + email + "\"}, \"channelProperties\": {\"email\": "
+                        + "{\"status\": \"subscribed\"}}, \"lists\": [{\"id\": 123}], \"dataFields\": {}}")));
+        JsonNode dead = awaitStatus(accepted(newsletterEvent("evt-withdrawn", email, false)), "dead");
+        assertThat(dead.path("reasonCode").asText()).isEqualTo("no_contact_id");
+        dotdigital.verify(1, patchRequestedFor(urlPathMatching("/contacts/v3/email/" + email))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.dataFields.NEWSLETTER",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("false"))));
+
+        dotdigital.removeStub(noId); // Dotdigital answers with a contact id again
+        DotdigitalContactsStub.INSTANCE.addContact(email, "unsubscribed");
+        String older = accepted(newsletterEvent("evt-older-opt-in", email, true)
+                .replace("2024-05-02T09:15:00.000Z", "2024-05-02T08:00:00.000Z"));
+        // the data field and the channel hold the withdrawal; the list was never left (its removal is what failed), so
+        // the older choice's list:123 added is all it writes
+        JsonNode event = awaitStatus(older, "delivered");
+        assertThat(event.path("reasonCode").asText()).isEqualTo("partly_stale");
+        assertThat(event.path("reason").asText()).contains("NEWSLETTER holds a newer choice")
+                .contains("channel:email holds a newer choice");
+        assertThat(event.path("dataFieldsWritten").toString()).isEqualTo("{\"list:123\":\"added\"}");
+        dotdigital.verify(0, patchRequestedFor(urlPathMatching("/contacts/v3/email/" + email))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.dataFields.NEWSLETTER",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("true"))));
+    }
 }
