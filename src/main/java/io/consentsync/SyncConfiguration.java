@@ -77,6 +77,7 @@ public class SyncConfiguration implements CamelConfiguration {
         PropertiesComponent props = context.getPropertiesComponent();
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
+        context.getManagementStrategy().addEventNotifier(new io.consentsync.http.AnswerWhileStopping());
         try {
             context.addStartupListener(new io.consentsync.intake.HttpListenersBound());
         } catch (Exception e) { // only a listener added to a started context is called at once; this one is not
