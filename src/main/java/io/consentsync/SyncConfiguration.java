@@ -77,6 +77,7 @@ public class SyncConfiguration implements CamelConfiguration {
         PropertiesComponent props = context.getPropertiesComponent();
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
+        checkPorts(props);
         context.getManagementStrategy().addEventNotifier(new io.consentsync.http.AnswerWhileStopping());
         try {
             context.addStartupListener(new io.consentsync.intake.HttpListenersBound());
@@ -378,6 +379,29 @@ public class SyncConfiguration implements CamelConfiguration {
     }
 
     /** A key whose empty value means "not set" (a password, an optional file). */
+    /**
+     * Before Camel opens them: each port a number from 0 to 65535 (Camel took a word for a random port), and the
+     * management port, whose answers need no authentication, never the webhook port (Camel then serves health, metrics
+     * and the developer console on the webhook's address, every interface by default).
+     */
+    private static void checkPorts(PropertiesComponent props) {
+        int webhook = port(props, "camel.server.port");
+        int management = port(props, "camel.management.port");
+        if (webhook != 0 && webhook == management) {
+            throw new InvalidConfigurationException("camel.management.port must differ from camel.server.port (both "
+                    + webhook + "): the management endpoints need no authentication and would answer on the webhook's"
+                    + " address");
+        }
+    }
+
+    private static int port(PropertiesComponent props, String key) {
+        String value = required(props, key);
+        if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
+            throw new InvalidConfigurationException(key + " must be a port number from 0 to 65535, found: " + value);
+        }
+        return Integer.parseInt(value);
+    }
+
     private static String optional(PropertiesComponent props, String key) {
         return props.resolveProperty(key).filter(v -> !v.isEmpty()).orElse(null);
     }

@@ -127,7 +127,8 @@ class ContactHistoryTest extends ConnectorTestSupport {
                     .as("the same rows as the JSON, newest first").containsExactly(ids.get(4), ids.get(3), ids.get(2));
         }
 
-        for (String bad : List.of("0", "5001", "abc", "-1", "2.5")) {
+        // a sign, a space, Arabic-Indic and fullwidth digits: Java's parseInt took them (found outside)
+        for (String bad : List.of("0", "5001", "abc", "-1", "2.5", "%2B5", "%205", "%D9%A3", "%EF%BC%95")) {
             for (String suffix : List.of("events", "events.csv")) {
                 HttpResponse<String> refused = admin("GET", "/admin/contacts/long.history%40example.com/" + suffix
                         + "?limit=" + bad);

@@ -32,19 +32,43 @@ class PortInUseTest {
         assertStartupStopsWhileTaken("camel.management.port");
     }
 
+    /** Not a port, too large, or the management port on the webhook port (found outside): refused by name. */
+    @Test
+    void aPortThatIsNoPortOrTheManagementPortOnTheWebhookPortIsRefusedByName() throws Exception {
+        assertRefused(Map.of("camel.server.port", "abc"), "camel.server.port must be a port number from 0 to 65535, found: abc");
+        assertRefused(Map.of("camel.management.port", "70000"),
+                "camel.management.port must be a port number from 0 to 65535, found: 70000");
+        assertRefused(Map.of("camel.server.port", "18085", "camel.management.port", "18085"),
+                "camel.management.port must differ from camel.server.port (both 18085)");
+    }
+
+    private void assertRefused(Map<String, String> ports, String message) throws Exception {
+        Map<String, String> properties = new java.util.HashMap<>(properties());
+        properties.putAll(ports);
+        try (ConnectorProcess connector = ConnectorProcess.start(properties, tmp.resolve("refused.log"))) {
+            assertThat(connector.awaitExit(Duration.ofSeconds(60))).as(connector.output()).isEqualTo(1);
+            assertThat(connector.output()).contains("dotdigital-consent-sync cannot start: " + message)
+                    .doesNotContain("Exception in thread");
+        }
+    }
+
+    private Map<String, String> properties() throws Exception {
+        Path integration = tmp.resolve("integration.json");
+        Files.writeString(integration, """
+                {"type_id": "dotdigital", "authentication": {"url": "http://127.0.0.1:9", "username": "apiuser-x@apiconnector.com"},
+                 "mappings": [{"id": "NEWSLETTER", "value": "consents_purposes_newsletter_enabled"}]}
+                """);
+        return Map.of("sync.integration-file", integration.toString(),
+                "sync.store.jdbc-url", "jdbc:h2:file:" + tmp.resolve("store"),
+                "sync.admin.password", "admin");
+    }
+
     private void assertStartupStopsWhileTaken(String key) throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("0.0.0.0", 0));
-            Path integration = tmp.resolve("integration.json");
-            Files.writeString(integration, """
-                    {"type_id": "dotdigital", "authentication": {"url": "http://127.0.0.1:9", "username": "apiuser-x@apiconnector.com"},
-                     "mappings": [{"id": "NEWSLETTER", "value": "consents_purposes_newsletter_enabled"}]}
-                    """);
-            try (ConnectorProcess connector = ConnectorProcess.start(Map.of(
-                    "sync.integration-file", integration.toString(),
-                    "sync.store.jdbc-url", "jdbc:h2:file:" + tmp.resolve("store"),
-                    "sync.admin.password", "admin",
-                    key, String.valueOf(taken.getLocalPort())), tmp.resolve("connector.log"))) {
+            Map<String, String> properties = new java.util.HashMap<>(properties());
+            properties.put(key, String.valueOf(taken.getLocalPort()));
+            try (ConnectorProcess connector = ConnectorProcess.start(properties, tmp.resolve("connector.log"))) {
                 assertThat(connector.awaitExit(Duration.ofSeconds(60))).as(connector.output()).isEqualTo(1);
                 assertThat(connector.output()).contains("dotdigital-consent-sync cannot start: the HTTP listener cannot listen on")
                         .contains(":" + taken.getLocalPort() + " (" + key + ")");
