@@ -51,8 +51,8 @@ class SkewedClocksOnPostgresTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final int CONTACTS = 40;
-    private static final int NEWER = 10;
+    private static final int CONTACTS = 24;
+    private static final int NEWER = 6;
 
     @TempDir
     Path tmp;
