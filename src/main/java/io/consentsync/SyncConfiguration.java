@@ -78,7 +78,7 @@ public class SyncConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
         checkPorts(props);
-        context.getManagementStrategy().addEventNotifier(new io.consentsync.http.AnswerWhileStopping());
+        context.getManagementStrategy().addEventNotifier(new io.consentsync.http.AnswersOutsideRoutes());
         try {
             context.addStartupListener(new io.consentsync.intake.HttpListenersBound());
         } catch (Exception e) { // only a listener added to a started context is called at once; this one is not

@@ -20,6 +20,35 @@ class WebhookInputValidationTest extends ConnectorTestSupport {
 
     private static final Path LOG = TestLogFile.PATH;
 
+    /** Vert.x answered these itself, in plain text or HTML (found outside): JSON naming the path, as every other 4xx. */
+    @Test
+    void aPathThatCannotBeDecodedOrThatNoRouteServesGetsJsonNamingThePath() throws Exception {
+        for (String request : java.util.List.of("GET /admin/events/%zz", "POST /webhooks/didomi%zz")) {
+            String answer = raw(request);
+            assertThat(answer).as(request).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/json")
+                    .contains("\"field\":\"path\"").contains("cannot be decoded");
+        }
+        HttpResponse<String> nowhere = admin("GET", "/nothing-here");
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertThat(nowhere.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(json(nowhere).path("error").asText()).isEqualTo("not_found");
+        // a route's own 404 keeps its own answer
+        HttpResponse<String> noEvent = admin("GET", "/admin/events/no-such-event");
+        assertThat(noEvent.statusCode()).isEqualTo(404);
+        assertThat(json(noEvent).path("message").asText()).isNotBlank().doesNotContain("no such path");
+    }
+
+    /** A request line Java's HTTP client refuses to send (a bad escape), sent over a plain socket. */
+    private String raw(String methodAndPath) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((methodAndPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                    + basic("admin", ADMIN_PASSWORD) + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                    + "Connection: close\r\n\r\n{}").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     void aChannelChoiceThatIsNotABooleanIsRefused() throws Exception {
         String event = consentEvent("evt-typed", "typed@example.com", "[]")

@@ -1,0 +1,86 @@
+package io.consentsync.http;
+
+import io.vertx.core.http.HttpServerResponse;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * The answers the webhook and admin port's Vert.x router gives before or without a Camel route, as JSON like every
+ * other answer of this port (Vert.x answers plain text or an HTML page):
+ * <ul>
+ * <li>from the moment the connector starts to stop until its HTTP server closes, every request: {@code 503} with
+ * {@code Retry-After}, so Didomi sends the event again later. Without it a request got Camel's bare 503 while the
+ * routes were suspended, then Vert.x's 404 page once they were gone (about 3 s before the server closed): an answer
+ * Didomi need not retry, so an event could be lost;</li>
+ * <li>a path that cannot be decoded ({@code %zz}): {@code 400} naming the field {@code path} (another request Vert.x
+ * cannot read: {@code 400} without a field);</li>
+ * <li>a path no route serves: {@code 404}.</li>
+ * </ul>
+ */
+public final class AnswersOutsideRoutes extends EventNotifierSupport {
+
+    static final String STOPPING = "{\"error\":\"shutting_down\",\"message\":\"the connector is stopping; send the event again later\"}";
+    static final String BAD_PATH = "{\"error\":\"invalid_request\",\"field\":\"path\",\"message\":\"the request path cannot be"
+            + " decoded (a % must start a two-digit hex escape)\"}";
+    static final String BAD_REQUEST = "{\"error\":\"invalid_request\",\"message\":\"the request cannot be read\"}";
+    private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+    static final String NO_SUCH_PATH = "{\"error\":\"not_found\",\"field\":\"path\",\"message\":\"no such path on this port\"}";
+
+    private volatile boolean stopping;
+    private boolean installed;
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.CamelContextStartedEvent || event instanceof CamelEvent.CamelContextStoppingEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+            stopping = true;
+        } else if (event instanceof CamelEvent.CamelContextStartedEvent started) {
+            stopping = false;
+            install(started.getContext());
+        }
+    }
+
+    private void install(CamelContext context) {
+        // the webhook and admin port's router (the management port has one of its own: health answers as it is)
+        int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null || installed) {
+            return;
+        }
+        installed = true;
+        // ahead of every route Camel added: passes each request on, except while stopping
+        router.route().order(-1).handler(request -> {
+            if (!stopping) {
+                request.next();
+                return;
+            }
+            request.response().putHeader("Retry-After", "30");
+            answer(request.response(), 503, STOPPING);
+        });
+        // a path that cannot be decoded, or that no route serves, fails in the server's own router (Camel's is
+        // mounted in it)
+        for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
+            if (server.getConfigurationPort() == port && server.getServer() != null
+                    && server.getServer().requestHandler() instanceof io.vertx.ext.web.Router main) {
+                main.errorHandler(400, request -> answer(request.response(), 400,
+                        BAD_ESCAPE.matcher(String.valueOf(request.request().path())).find() ? BAD_PATH : BAD_REQUEST));
+                main.errorHandler(404, request -> answer(request.response(), 404, NO_SUCH_PATH));
+            }
+        }
+    }
+
+    private static void answer(HttpServerResponse response, int status, String body) {
+        if (response.ended()) {
+            return;
+        }
+        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store").end(body);
+    }
+}
