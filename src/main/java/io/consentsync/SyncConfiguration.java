@@ -77,6 +77,7 @@ public class SyncConfiguration implements CamelConfiguration {
         PropertiesComponent props = context.getPropertiesComponent();
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
+        // the HTTP listeners: valid ports before Camel opens them, bound once it has, JSON where no route answers
         checkPorts(props);
         context.getManagementStrategy().addEventNotifier(new io.consentsync.http.AnswersOutsideRoutes());
         try {
@@ -378,7 +379,6 @@ public class SyncConfiguration implements CamelConfiguration {
         }
     }
 
-    /** A key whose empty value means "not set" (a password, an optional file). */
     /**
      * Before Camel opens them: each port a number from 0 to 65535 (Camel took a word for a random port), and the
      * management port, whose answers need no authentication, never the webhook port (Camel then serves health, metrics
@@ -402,6 +402,7 @@ public class SyncConfiguration implements CamelConfiguration {
         return Integer.parseInt(value);
     }
 
+    /** A key whose empty value means "not set" (a password, an optional file). */
     private static String optional(PropertiesComponent props, String key) {
         return props.resolveProperty(key).filter(v -> !v.isEmpty()).orElse(null);
     }

@@ -1,9 +1,9 @@
 package io.consentsync.intake;
 
 import io.consentsync.config.InvalidConfigurationException;
+import io.vertx.core.net.impl.TCPServerBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
-import io.vertx.core.net.impl.TCPServerBase;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
@@ -15,7 +15,7 @@ public final class HttpListenersBound implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        // the listeners are checked once the routes run too: see onCamelContextFullyStarted
+        // the servers have not all started yet: checked in onCamelContextFullyStarted
     }
 
     @Override
