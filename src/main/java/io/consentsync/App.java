@@ -33,8 +33,11 @@ public final class App {
         } catch (Exception e) {
             // a configuration mistake is the operator's to fix: its message names the key; no stack trace around it
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof io.consentsync.config.InvalidConfigurationException invalid) {
-                    System.err.println("dotdigital-consent-sync cannot start: " + invalid.getMessage());
+                // Camel Main checks its own keys first ("Error configuring property: camel.server.port because value
+                // is empty"): the same mistake, the same short answer
+                if (t instanceof io.consentsync.config.InvalidConfigurationException
+                        || t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).startsWith("Error configuring property: ")) {
+                    System.err.println("dotdigital-consent-sync cannot start: " + t.getMessage());
                     System.exit(1);
                 }
             }

@@ -387,7 +387,7 @@ public class SyncConfiguration implements CamelConfiguration {
     private static void checkPorts(PropertiesComponent props) {
         int webhook = port(props, "camel.server.port");
         int management = port(props, "camel.management.port");
-        if (webhook != 0 && webhook == management) {
+        if (webhook == management) { // both 0 too: Camel then opens one server for both, on the webhook's address
             throw new InvalidConfigurationException("camel.management.port must differ from camel.server.port (both "
                     + webhook + "): the management endpoints need no authentication and would answer on the webhook's"
                     + " address");
@@ -396,7 +396,7 @@ public class SyncConfiguration implements CamelConfiguration {
 
     private static int port(PropertiesComponent props, String key) {
         String value = required(props, key);
-        if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
+        if (!value.matches("0*[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
             throw new InvalidConfigurationException(key + " must be a port number from 0 to 65535, found: " + value);
         }
         return Integer.parseInt(value);
@@ -410,7 +410,8 @@ public class SyncConfiguration implements CamelConfiguration {
     /** Defaults live in application.properties only (the jar carries a copy): a key missing there is a mistake. */
     private static String required(PropertiesComponent props, String key) {
         return props.resolveProperty(key).filter(v -> !v.isBlank()).orElseThrow(() ->
-                new InvalidConfigurationException(key + " is not set: application.properties (or -D" + key + ") must give it"));
+                new InvalidConfigurationException(key + " is not set or empty: application.properties, -D" + key
+                        + " or its environment variable (an empty one counts) must give it a value"));
     }
 
     private static int intProp(PropertiesComponent props, String key) {

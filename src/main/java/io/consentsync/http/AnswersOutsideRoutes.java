@@ -1,6 +1,7 @@
 package io.consentsync.http;
 
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -17,7 +18,8 @@ import org.apache.camel.support.EventNotifierSupport;
  * Didomi need not retry, so an event could be lost;</li>
  * <li>a path that cannot be decoded ({@code %zz}): {@code 400} naming the field {@code path} (another request Vert.x
  * cannot read: {@code 400} without a field);</li>
- * <li>a path no route serves: {@code 404}.</li>
+ * <li>a query string that cannot be decoded: {@code 400} naming the field {@code query};</li>
+ * <li>a path no route serves: {@code 404}; a method the path does not take: {@code 405}.</li>
  * </ul>
  */
 public final class AnswersOutsideRoutes extends EventNotifierSupport {
@@ -27,6 +29,10 @@ public final class AnswersOutsideRoutes extends EventNotifierSupport {
             + " decoded (a % must start a two-digit hex escape)\"}";
     static final String BAD_REQUEST = "{\"error\":\"invalid_request\",\"message\":\"the request cannot be read\"}";
     private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+    static final String BAD_QUERY = "{\"error\":\"invalid_request\",\"field\":\"query\",\"message\":\"the query string cannot"
+            + " be decoded (a % must start a two-digit hex escape)\"}";
+    static final String WRONG_METHOD = "{\"error\":\"method_not_allowed\",\"field\":\"method\",\"message\":\"this path does"
+            + " not take this method\"}";
     static final String NO_SUCH_PATH = "{\"error\":\"not_found\",\"field\":\"path\",\"message\":\"no such path on this port\"}";
 
     private volatile boolean stopping;
@@ -57,28 +63,46 @@ public final class AnswersOutsideRoutes extends EventNotifierSupport {
         installed = true;
         // ahead of every route Camel added: passes each request on, except while stopping
         router.route().order(-1).handler(request -> {
-            if (!stopping) {
+            if (stopping) {
+                answer(request, 503, STOPPING);
+            } else if (BAD_ESCAPE.matcher(String.valueOf(request.request().query())).find()) {
+                // a route with path parameters decodes the query itself and throws: a plain 400 and a stack trace
+                // in the log for each such request, with no credentials needed
+                answer(request, 400, BAD_QUERY);
+            } else {
+                // a request that passed just before the stop began can still meet Camel's suspended route, whose 503
+                // has no Retry-After: every 503 of this port tells when to send again
+                request.addHeadersEndHandler(headers -> {
+                    if (request.response().getStatusCode() == 503 && !request.response().headers().contains("Retry-After")) {
+                        request.response().putHeader("Retry-After", "30");
+                    }
+                });
                 request.next();
-                return;
             }
-            request.response().putHeader("Retry-After", "30");
-            answer(request.response(), 503, STOPPING);
         });
         // a path that cannot be decoded, or that no route serves, fails in the server's own router (Camel's is
         // mounted in it)
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
             if (server.getConfigurationPort() == port && server.getServer() != null
                     && server.getServer().requestHandler() instanceof io.vertx.ext.web.Router main) {
-                main.errorHandler(400, request -> answer(request.response(), 400,
+                main.errorHandler(400, request -> answer(request, 400,
                         BAD_ESCAPE.matcher(String.valueOf(request.request().path())).find() ? BAD_PATH : BAD_REQUEST));
-                main.errorHandler(404, request -> answer(request.response(), 404, NO_SUCH_PATH));
+                main.errorHandler(404, request -> answer(request, 404, NO_SUCH_PATH));
+                main.errorHandler(405, request -> answer(request, 405, WRONG_METHOD));
             }
         }
     }
 
-    private static void answer(HttpServerResponse response, int status, String body) {
+    /** The answer, or while stopping the 503 that makes Didomi send again (whatever else was wrong). */
+    private void answer(RoutingContext request, int status, String body) {
+        HttpServerResponse response = request.response();
         if (response.ended()) {
             return;
+        }
+        if (stopping) {
+            status = 503;
+            body = STOPPING;
+            response.putHeader("Retry-After", "30");
         }
         response.setStatusCode(status).putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store").end(body);

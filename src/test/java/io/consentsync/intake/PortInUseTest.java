@@ -40,6 +40,11 @@ class PortInUseTest {
                 "camel.management.port must be a port number from 0 to 65535, found: 70000");
         assertRefused(Map.of("camel.server.port", "18085", "camel.management.port", "18085"),
                 "camel.management.port must differ from camel.server.port (both 18085)");
+        // both 0: Camel opened one server for both, its management answers on the webhook's address (found outside)
+        assertRefused(Map.of("camel.server.port", "0", "camel.management.port", "0"),
+                "camel.management.port must differ from camel.server.port (both 0)");
+        // empty: Camel Main refuses it before the connector's check, now with the same short answer
+        assertRefused(Map.of("camel.server.port", ""), "Error configuring property: camel.server.port because value is empty");
     }
 
     private void assertRefused(Map<String, String> ports, String message) throws Exception {

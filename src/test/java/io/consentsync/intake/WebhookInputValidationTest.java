@@ -28,6 +28,22 @@ class WebhookInputValidationTest extends ConnectorTestSupport {
             assertThat(answer).as(request).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/json")
                     .contains("\"field\":\"path\"").contains("cannot be decoded");
         }
+        // in the query string of a route with path parameters: it threw inside Vert.x, a plain 400 and a stack trace
+        // in the log per request, no credentials needed (found outside)
+        long logBefore = Files.size(TestLogFile.PATH);
+        for (String request : java.util.List.of("GET /admin/events/x?limit=%zz", "POST /admin/events/x/replay?%G0",
+                "GET /admin/contacts/x/events.csv?a=%")) {
+            String answer = raw(request);
+            assertThat(answer).as(request).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/json")
+                    .contains("\"field\":\"query\"");
+        }
+        byte[] log = Files.readAllBytes(TestLogFile.PATH);
+        assertThat(new String(log, (int) logBefore, log.length - (int) logBefore, java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("Unhandled exception").doesNotContain("invalid hex byte");
+        HttpResponse<String> wrongMethod = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/webhooks/didomi")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(json(wrongMethod).path("field").asText()).isEqualTo("method");
         HttpResponse<String> nowhere = admin("GET", "/nothing-here");
         assertThat(nowhere.statusCode()).isEqualTo(404);
         assertThat(nowhere.headers().firstValue("Content-Type")).hasValue("application/json");
