@@ -2,7 +2,7 @@ package io.consentsync.reconcile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consentsync.http.RejectedRequestException;
-import io.consentsync.store.EventStoreUnavailableException;
+import io.consentsync.store.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,13 +15,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import static io.consentsync.store.Jdbc.at;
+import static io.consentsync.store.Jdbc.bind;
+import static io.consentsync.store.Jdbc.unavailable;
 
 /**
  * Reconcile runs in the store (tables {@code reconcile_run}, {@code reconcile_lock}, {@code reconcile_change}): one run
@@ -131,30 +134,14 @@ public class ReconcileRuns {
     }
 
     private void end(ReconcileRun run, String status, String reason) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("update reconcile_run set status = ?, reason = ?, "
-                        + "finished_at = ?, users_read = ?, users_skipped = ?, contacts_in_sync = ?, contacts_changed = ? "
-                        + "where id = ? and status = 'running'")) {
-                    bind(ps, status, truncate(reason), at(clock.instant()), run.usersRead, run.usersSkipped,
-                            run.contactsInSync, run.contactsChanged, run.id());
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("delete from reconcile_lock where run_id = ?")) {
-                    ps.setString(1, run.id());
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw unavailable("cannot record the end of a reconcile run", e);
-        }
+        Jdbc.inTransaction(dataSource, "cannot record the end of a reconcile run", c -> {
+            Jdbc.execute(c, "update reconcile_run set status = ?, reason = ?, finished_at = ?, users_read = ?, "
+                    + "users_skipped = ?, contacts_in_sync = ?, contacts_changed = ? where id = ? and status = 'running'",
+                    status, truncate(reason), at(clock.instant()), run.usersRead, run.usersSkipped,
+                    run.contactsInSync, run.contactsChanged, run.id());
+            Jdbc.execute(c, "delete from reconcile_lock where run_id = ?", run.id());
+            return true;
+        });
     }
 
     /** At startup: this instance's runs still marked running were cut off by the restart. */
@@ -348,29 +335,11 @@ public class ReconcileRuns {
         }
     }
 
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] == null) {
-                ps.setNull(i + 1, java.sql.Types.VARCHAR);
-            } else {
-                ps.setObject(i + 1, args[i]);
-            }
-        }
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
     private static String text(OffsetDateTime t) {
         return t == null ? null : t.toInstant().toString();
     }
 
     private static String truncate(String s) {
         return s == null || s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
-    }
-
-    private static EventStoreUnavailableException unavailable(String what, SQLException e) {
-        return new EventStoreUnavailableException(what + ": " + e.getMessage(), e);
     }
 }

@@ -110,32 +110,23 @@ public class ContactFieldStates {
      * each unless a later one does.
      */
     public void recordWritten(Claim claim, java.util.List<Written> writes) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        Jdbc.inTransaction(dataSource, "cannot record field states", c -> {
+            if (!claims.holds(c, claim, "field states")) {
+                return false;
+            }
             try (PreparedStatement update = c.prepareStatement("update contact_field_state set consent_time = ?, "
                          + "consent_version = ?, event_id = ?, written_at = ?, written_value = ? where contact_key = ? and field_name = ? "
                          + "and (consent_time < ? or (consent_time = ? and consent_version <= ?))");
                  PreparedStatement insert = c.prepareStatement("insert into contact_field_state (contact_key, field_name, "
                          + "consent_time, consent_version, event_id, written_at, written_value) values (?, ?, ?, ?, ?, ?, ?)")) {
-                if (!claims.holds(c, claim, "field states")) {
-                    c.rollback();
-                    return;
-                }
                 for (Written w : writes) {
                     for (String field : w.fields()) {
                         write(c, update, insert, claim.contactKey(), field, w);
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw unavailable("cannot record field states", e);
-        }
+            return true;
+        });
     }
 
     private void write(Connection c, PreparedStatement update, PreparedStatement insert, String contactKey, String field,

@@ -13,19 +13,25 @@ import java.time.ZoneOffset;
 /**
  * The plain-JDBC helpers every store class shares: binding arguments, one statement or one transaction, the
  * database's clock, and the one exception callers see ({@link EventStoreUnavailableException}, its text redacted).
+ * Public for the tables kept outside this package (reconcile runs), so they bind, time and redact the same way.
  */
-final class Jdbc {
+public final class Jdbc {
 
     private Jdbc() {
     }
 
-    interface Work {
+    public interface Work {
         /** @return false to roll back (nothing was to be written) */
         boolean run(Connection c) throws SQLException;
     }
 
     /** Runs the work in one transaction; returns what the work returned (false: rolled back). */
-    static boolean inTransaction(DataSource dataSource, Work work) {
+    public static boolean inTransaction(DataSource dataSource, Work work) {
+        return inTransaction(dataSource, "cannot update event store", work);
+    }
+
+    /** The same, with what failed said in the store's exception ("cannot record field states"). */
+    public static boolean inTransaction(DataSource dataSource, String what, Work work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -43,7 +49,7 @@ final class Jdbc {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw unavailable("cannot update event store", e);
+            throw unavailable(what, e);
         }
     }
 
@@ -58,14 +64,14 @@ final class Jdbc {
     }
 
     /** One update statement on the caller's connection (inside its transaction). */
-    static void execute(Connection c, String sql, Object... args) throws SQLException {
+    public static void execute(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             ps.executeUpdate();
         }
     }
 
-    static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    public static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             if (args[i] == null) {
                 ps.setNull(i + 1, Types.NULL);
@@ -75,7 +81,7 @@ final class Jdbc {
         }
     }
 
-    static OffsetDateTime at(Instant instant) {
+    public static OffsetDateTime at(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
@@ -92,7 +98,7 @@ final class Jdbc {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
-    static EventStoreUnavailableException unavailable(String what, SQLException e) {
+    public static EventStoreUnavailableException unavailable(String what, SQLException e) {
         return new EventStoreUnavailableException(what + ": " + redacted(e.getMessage()), e);
     }
 
