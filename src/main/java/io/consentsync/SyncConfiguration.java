@@ -78,10 +78,12 @@ public class SyncConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
         // the HTTP listeners: valid ports before Camel opens them, bound once it has, JSON where no route answers
-        checkPorts(props);
-        context.getManagementStrategy().addEventNotifier(new io.consentsync.http.AnswersOutsideRoutes());
+        int webhookPort = port(props, "camel.server.port");
+        int managementPort = port(props, "camel.management.port");
+        checkPorts(webhookPort, managementPort);
+        context.getManagementStrategy().addEventNotifier(new io.consentsync.http.AnswersOutsideRoutes(webhookPort));
         try {
-            context.addStartupListener(new io.consentsync.intake.HttpListenersBound());
+            context.addStartupListener(new io.consentsync.intake.HttpListenersBound(webhookPort, managementPort));
         } catch (Exception e) { // only a listener added to a started context is called at once; this one is not
             throw new IllegalStateException(e);
         }
@@ -380,13 +382,10 @@ public class SyncConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Before Camel opens them: each port a number from 0 to 65535 (Camel took a word for a random port), and the
-     * management port, whose answers need no authentication, never the webhook port (Camel then serves health, metrics
-     * and the developer console on the webhook's address, every interface by default).
+     * Before Camel opens them: the management port, whose answers need no authentication, never the webhook port
+     * (Camel then serves health, metrics and the developer console on the webhook's address, every interface by default).
      */
-    private static void checkPorts(PropertiesComponent props) {
-        int webhook = port(props, "camel.server.port");
-        int management = port(props, "camel.management.port");
+    private static void checkPorts(int webhook, int management) {
         if (webhook == management) { // both 0 too: Camel then opens one server for both, on the webhook's address
             throw new InvalidConfigurationException("camel.management.port must differ from camel.server.port (both "
                     + webhook + "): the management endpoints need no authentication and would answer on the webhook's"
@@ -394,6 +393,7 @@ public class SyncConfiguration implements CamelConfiguration {
         }
     }
 
+    /** A port as configured: a number from 0 to 65535 (Camel took a word for a random port). */
     private static int port(PropertiesComponent props, String key) {
         String value = required(props, key);
         if (!value.matches("0*[0-9]{1,5}") || Integer.parseInt(value) > 65535) {

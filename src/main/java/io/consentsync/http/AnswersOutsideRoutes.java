@@ -35,8 +35,14 @@ public final class AnswersOutsideRoutes extends EventNotifierSupport {
             + " not take this method\"}";
     static final String NO_SUCH_PATH = "{\"error\":\"not_found\",\"field\":\"path\",\"message\":\"no such path on this port\"}";
 
+    private final int webhookPort;
     private volatile boolean stopping;
     private boolean installed;
+
+    /** {@code webhookPort}: camel.server.port as configured (checked by SyncConfiguration). */
+    public AnswersOutsideRoutes(int webhookPort) {
+        this.webhookPort = webhookPort;
+    }
 
     @Override
     public boolean isEnabled(CamelEvent event) {
@@ -55,8 +61,8 @@ public final class AnswersOutsideRoutes extends EventNotifierSupport {
 
     private void install(CamelContext context) {
         // the webhook and admin port's router (the management port has one of its own: health answers as it is)
-        int port = context.getPropertiesComponent().resolveProperty("camel.server.port").map(Integer::parseInt).orElse(8080);
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(webhookPort));
         if (router == null || installed) {
             return;
         }
@@ -83,7 +89,7 @@ public final class AnswersOutsideRoutes extends EventNotifierSupport {
         // a path that cannot be decoded, or that no route serves, fails in the server's own router (Camel's is
         // mounted in it)
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
-            if (server.getConfigurationPort() == port && server.getServer() != null
+            if (server.getConfigurationPort() == webhookPort && server.getServer() != null
                     && server.getServer().requestHandler() instanceof io.vertx.ext.web.Router main) {
                 main.errorHandler(400, request -> answer(request, 400,
                         BAD_ESCAPE.matcher(String.valueOf(request.request().path())).find() ? BAD_PATH : BAD_REQUEST));

@@ -13,6 +13,15 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
  */
 public final class HttpListenersBound implements StartupListener {
 
+    private final int webhookPort;
+    private final int managementPort;
+
+    /** The two ports as configured (checked by SyncConfiguration before Camel opens them). */
+    public HttpListenersBound(int webhookPort, int managementPort) {
+        this.webhookPort = webhookPort;
+        this.managementPort = managementPort;
+    }
+
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         // the servers have not all started yet: checked in onCamelContextFullyStarted
@@ -20,8 +29,6 @@ public final class HttpListenersBound implements StartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        int business = port(context, "camel.server.port", 8080);
-        int management = port(context, "camel.management.port", -1);
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
             // actualPort() is the port asked for even when the bind failed; only Vert.x's server knows it listens (an
             // implementation class: a later Vert.x without it skips the check rather than refuse to start)
@@ -29,14 +36,10 @@ public final class HttpListenersBound implements StartupListener {
                 continue;
             }
             int wanted = server.getConfigurationPort();
-            String key = wanted == management ? "camel.management.port" : wanted == business ? "camel.server.port"
+            String key = wanted == managementPort ? "camel.management.port" : wanted == webhookPort ? "camel.server.port"
                     : "camel.server.port or camel.management.port";
             throw new InvalidConfigurationException("the HTTP listener cannot listen on " + server.getHost() + ":" + wanted
                     + " (" + key + "): the port is in use or not allowed; free it or choose another");
         }
-    }
-
-    private static int port(CamelContext context, String key, int otherwise) {
-        return context.getPropertiesComponent().resolveProperty(key).map(Integer::parseInt).orElse(otherwise);
     }
 }
